@@ -1,0 +1,176 @@
+// The thin `normcheck` front end: reads arguments, calls the library, picks a
+// renderer and maps the outcome to an exit code. No analysis lives here.
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <iostream>
+
+#include <CLI/CLI.hpp>
+#include <fmt/format.h>
+#include <spdlog/sinks/stdout_color_sinks.h>
+#include <spdlog/spdlog.h>
+
+#include "normcheck/check.h"
+#include "normcheck/load.h"
+#include "render.h"
+
+namespace {
+
+using namespace normcheck;
+
+enum Exit { kClean = 0, kFindings = 1, kInput = 2, kUndecided = 3 };
+
+struct Common {
+  std::vector<std::string> paths;
+  std::string format = "text";
+  std::string color = "auto";
+  unsigned timeout_ms = 10000;
+};
+
+bool use_colour(const std::string& mode, int fd) {
+  if (mode == "always") return true;
+  if (mode == "never") return false;
+  const char* no = std::getenv("NO_COLOR");
+  if (no && *no) return false;
+  return isatty(fd) != 0;
+}
+
+ir::Day today() {
+  const auto now = std::chrono::system_clock::now();
+  return std::chrono::duration_cast<std::chrono::days>(now.time_since_epoch()).count();
+}
+
+void print_input_errors(const SourceManager& sm, const Diagnostics& diags, const Common& c) {
+  render::Style st{use_colour(c.color, STDERR_FILENO)};
+  std::cerr << render::text_diagnostics(sm, diags.items(), st);
+}
+
+int run_check(const Common& c, const std::string& at, const std::vector<std::string>& measures, const std::string& scenario) {
+  SourceManager sm;
+  Diagnostics diags;
+  CheckOptions opt;
+  opt.today = today();
+  opt.timeout_ms = c.timeout_ms;
+  opt.measures = measures;
+  opt.current_law = measures.empty();
+  if (!at.empty()) {
+    auto d = ir::parse_date(at);
+    if (!d) {
+      std::cerr << fmt::format("error: `--at {}` is not a valid date; write YYYY-MM-DD\n", at);
+      return kInput;
+    }
+    opt.at = d;
+  }
+  auto prog = load_program(sm, c.paths, diags);
+  if (prog && !scenario.empty()) {
+    opt.scenario = prog->find_scenario(scenario);
+    if (opt.scenario < 0) {
+      std::cerr << fmt::format("error: unknown scenario `{}`\n", scenario);
+      return kInput;
+    }
+  }
+  std::vector<Verdict> verdicts;
+  std::vector<std::string> unknown;
+  if (prog) verdicts = check(*prog, opt, &unknown);
+  if (!unknown.empty()) {
+    std::cerr << fmt::format("error: unknown measure{} {}\n", unknown.size() == 1 ? "" : "s", fmt::join(unknown, ", "));
+    return kInput;
+  }
+  if (c.format == "json") {
+    std::cout << render::json_check(sm, prog ? &*prog : nullptr, diags.items(), verdicts);
+  } else {
+    if (!diags.items().empty()) print_input_errors(sm, diags, c);
+    if (prog) std::cout << render::text_verdicts(sm, *prog, verdicts, render::Style{use_colour(c.color, STDOUT_FILENO)});
+  }
+  if (!prog) return kInput;
+  bool findings = false, undecided = false;
+  for (const auto& v : verdicts) {
+    if (v.status == Status::conflict || v.status == Status::gaps) findings = true;
+    if (v.status == Status::undecided) undecided = true;
+  }
+  return findings ? kFindings : undecided ? kUndecided : kClean;
+}
+
+int run_test(const Common& c) {
+  SourceManager sm;
+  Diagnostics diags;
+  auto prog = load_program(sm, c.paths, diags);
+  std::vector<ExpectResult> results;
+  if (prog) results = run_expectations(*prog, today(), c.timeout_ms);
+  if (c.format == "json") {
+    std::cout << render::json_test(sm, prog ? &*prog : nullptr, diags.items(), results);
+  } else {
+    if (!diags.items().empty()) print_input_errors(sm, diags, c);
+    if (prog) std::cout << render::text_expectations(sm, *prog, results, render::Style{use_colour(c.color, STDOUT_FILENO)});
+  }
+  if (!prog) return kInput;
+  bool failed = false, undecided_only = true;
+  for (const auto& r : results) {
+    if (!r.passed) {
+      failed = true;
+      if (!r.undecided) undecided_only = false;
+    }
+  }
+  if (!failed) return kClean;
+  return undecided_only ? kUndecided : kFindings;
+}
+
+void add_common(CLI::App* cmd, Common& c, bool timeout = true) {
+  cmd->add_option("PATH", c.paths, "rule files, or directories searched for *.norm")->required();
+  cmd->add_option("--format", c.format, "output format")->check(CLI::IsMember({"text", "json"}))->capture_default_str();
+  cmd->add_option("--color", c.color, "colour in text output")->check(CLI::IsMember({"auto", "always", "never"}))->capture_default_str();
+  if (timeout)
+    cmd->add_option("--timeout-ms", c.timeout_ms, "time limit per solver query, in milliseconds")
+        ->check(CLI::Range(1u, 86400000u))
+        ->capture_default_str();
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{"normcheck: check proposed policy measures against the law"};
+  app.set_version_flag("--version", std::string("normcheck ") + render::kToolVersion);
+  app.require_subcommand(1);
+  bool verbose = false;
+  app.add_flag("-v,--verbose", verbose, "debug logging on stderr");
+
+  Common common;
+  std::string at, scenario;
+  std::vector<std::string> measures;
+  auto* check_cmd = app.add_subcommand("check", "check measures and current law against the norms in force at a date");
+  add_common(check_cmd, common);
+  check_cmd->add_option("--at", at, "check date YYYY-MM-DD (default: each measure's effective date; today for current law)");
+  check_cmd->add_option("--measure", measures, "check only this measure (repeatable)");
+  check_cmd->add_option("--scenario", scenario, "assume the named scenario");
+
+  auto* test_cmd = app.add_subcommand("test", "run every `expect` in the rule files; last line `N passed, N failed`");
+  add_common(test_cmd, common);
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForAllHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForVersion& e) {
+    return app.exit(e);
+  } catch (const CLI::ParseError& e) {
+    app.exit(e);
+    return kInput;
+  }
+
+  auto logger = spdlog::stderr_color_mt("normcheck");
+  spdlog::set_default_logger(logger);
+  spdlog::set_level(verbose ? spdlog::level::debug : spdlog::level::warn);
+
+  try {
+    if (*check_cmd) return run_check(common, at, measures, scenario);
+    if (*test_cmd) return run_test(common);
+  } catch (const std::exception& e) {
+    std::cerr << "error: internal error: " << e.what() << "\n";
+    return kInput;
+  }
+  return kInput;
+}

@@ -1,0 +1,406 @@
+#include "render.h"
+
+#include <algorithm>
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+namespace normcheck::render {
+namespace {
+
+using json = nlohmann::ordered_json;
+
+struct Paint {
+  const Style& st;
+  std::string wrap(const char* code, const std::string& s) const {
+    return st.colour ? fmt::format("\x1b[{}m{}\x1b[0m", code, s) : s;
+  }
+  std::string bold(const std::string& s) const { return wrap("1", s); }
+  std::string red(const std::string& s) const { return wrap("1;31", s); }
+  std::string yellow(const std::string& s) const { return wrap("1;33", s); }
+  std::string green(const std::string& s) const { return wrap("1;32", s); }
+  std::string blue(const std::string& s) const { return wrap("1;34", s); }
+  std::string cyan(const std::string& s) const { return wrap("1;36", s); }
+  std::string severity(Severity s) const {
+    switch (s) {
+      case Severity::error: return red("error");
+      case Severity::warning: return yellow("warning");
+      case Severity::note: return cyan("note");
+    }
+    return "error";
+  }
+};
+
+std::string location(const SourceManager& sm, const Span& s) {
+  if (!s.valid()) return "";
+  const LineCol lc = sm.start(s);
+  return fmt::format("{}:{}:{}", sm.file(s.file).path, lc.line, lc.column);
+}
+
+// The source line of SPAN with a caret line under it.
+std::string snippet(const SourceManager& sm, const Span& s, const Paint& p, Severity sev, const std::string& label = "") {
+  if (!s.valid()) return "";
+  const LineCol lc = sm.start(s);
+  std::string line(sm.line_text(s.file, lc.line));
+  // tabs would misalign the caret: show them as spaces
+  std::replace(line.begin(), line.end(), '\t', ' ');
+  const std::string num = std::to_string(lc.line);
+  const std::string pad(num.size(), ' ');
+  // caret width in characters, to the end of the span or of the line
+  const LineCol end = sm.line_col(s.file, s.end);
+  std::size_t width = 1;
+  if (end.line == lc.line && end.column > lc.column) width = end.column - lc.column;
+  else if (end.line != lc.line) {
+    std::size_t chars = 0;
+    for (unsigned char c : line) if ((c & 0xC0) != 0x80) ++chars;
+    width = chars >= lc.column ? chars - lc.column + 1 : 1;
+  }
+  // Long lines are cut to keep the output readable.
+  constexpr std::size_t kMax = 160;
+  if (line.size() > kMax) {
+    std::size_t cut = kMax;
+    while (cut > 0 && (static_cast<unsigned char>(line[cut]) & 0xC0) == 0x80) --cut;
+    line = line.substr(0, cut) + "...";
+  }
+  width = std::min<std::size_t>(width, kMax);
+  std::string carets(width, '^');
+  std::string marks = sev == Severity::error ? p.red(carets) : sev == Severity::warning ? p.yellow(carets) : p.cyan(carets);
+  std::string out;
+  out += fmt::format("{} {}\n", pad, p.blue("|"));
+  out += fmt::format("{} {} {}\n", p.blue(num), p.blue("|"), line);
+  out += fmt::format("{} {} {}{}{}\n", pad, p.blue("|"), std::string(std::min<std::size_t>(lc.column - 1, kMax), ' '), marks,
+                     label.empty() ? "" : " " + label);
+  return out;
+}
+
+std::string header(const Paint& p, Severity sev, const std::string& code, const std::string& message) {
+  return fmt::format("{}{}: {}\n", p.severity(sev), p.bold("[" + code + "]"), p.bold(message));
+}
+
+std::string arrow(const SourceManager& sm, const Span& s, const std::string& path) {
+  if (s.valid()) return fmt::format("  --> {}\n", location(sm, s));
+  if (!path.empty()) return fmt::format("  --> {}\n", path);
+  return "";
+}
+
+std::string subject_name(const ir::Program& prog, int subject) {
+  return subject < 0 ? "current law" : fmt::format("measure `{}`", prog.rulesets[static_cast<std::size_t>(subject)].id);
+}
+
+std::string instrument_line(const ir::Program& prog, const ir::Norm& n) {
+  if (n.instrument < 0) return n.article;
+  const auto& in = prog.instruments[static_cast<std::size_t>(n.instrument)];
+  return fmt::format("{}, {} ({})", in.title, n.article, in.level.name);
+}
+
+std::string clause_text(const SourceManager& sm, const ClauseRef& c) {
+  std::string t(sm.text(c.span));
+  const auto nl = t.find('\n');
+  if (nl != std::string::npos) t = t.substr(0, nl) + " ...";
+  return t;
+}
+
+std::string witness_text(const Witness& w) {
+  std::vector<std::string> parts;
+  for (const auto& c : w.cases) {
+    std::vector<std::string> fields;
+    for (const auto& f : c.fields)
+      if (f.relevant) fields.push_back(fmt::format("{}: {}", f.name, f.value));
+    const bool any_free = std::any_of(c.fields.begin(), c.fields.end(), [](const WitnessValue& v) { return !v.relevant; });
+    if (any_free) fields.push_back(fields.empty() ? "any" : "other attributes: any");
+    parts.push_back(fmt::format("{}: {} {{ {} }}", c.var, c.type, fmt::join(fields, ", ")));
+  }
+  return fmt::format("{}", fmt::join(parts, "; "));
+}
+
+}  // namespace
+
+std::string text_diagnostics(const SourceManager& sm, const std::vector<Diagnostic>& diags, const Style& st) {
+  Paint p{st};
+  std::string out;
+  for (const auto& d : diags) {
+    out += header(p, d.severity, d.code, d.message);
+    out += arrow(sm, d.span, d.path);
+    out += snippet(sm, d.span, p, d.severity);
+    for (const auto& l : d.labels) out += fmt::format("   = {}: {} at {}\n", p.bold("note"), l.message, location(sm, l.span));
+    for (const auto& n : d.notes) out += fmt::format("   = {}: {}\n", p.bold("note"), n);
+    if (d.help) out += fmt::format("   = {}: {}\n", p.bold("help"), *d.help);
+    out += "\n";
+  }
+  const auto errors = std::count_if(diags.begin(), diags.end(), [](const Diagnostic& d) { return d.severity == Severity::error; });
+  const auto warnings = static_cast<long>(diags.size()) - errors;
+  if (errors > 0)
+    out += fmt::format("{}: {} error{}{} in the input\n", p.red("error"), errors, errors == 1 ? "" : "s",
+                       warnings ? fmt::format(", {} warning{}", warnings, warnings == 1 ? "" : "s") : "");
+  return out;
+}
+
+std::string text_verdicts(const SourceManager& sm, const ir::Program& prog, const std::vector<Verdict>& verdicts, const Style& st) {
+  Paint p{st};
+  std::string out;
+  std::size_t n_conflict = 0, n_ok = 0, n_undecided = 0, n_gaps = 0;
+  for (const auto& v : verdicts) {
+    const std::string who = subject_name(prog, v.subject);
+    std::string title;
+    if (v.subject >= 0) title = fmt::format(" \"{}\"", prog.rulesets[static_cast<std::size_t>(v.subject)].title);
+    std::string scen = v.scenario >= 0 ? fmt::format(" under scenario `{}`", prog.scenarios[static_cast<std::size_t>(v.scenario)].name) : "";
+    out += p.bold(fmt::format("checking {}{} at {}{}", who, title, ir::format_date(v.at), scen)) + "\n\n";
+    for (const auto& f : v.findings) {
+      const auto& n = prog.norms[static_cast<std::size_t>(f.norm >= 0 ? f.norm : 0)];
+      std::string msg;
+      Span primary = n.body_span;
+      if (f.kind == FindingKind::conflict) {
+        msg = fmt::format("{} conflicts with `{}`: {}", who, n.id, n.title);
+        if (!f.clauses.empty()) primary = f.clauses.front().span;
+      } else if (f.kind == FindingKind::gap) {
+        msg = fmt::format("the law is silent: `{}` cannot be decided for some cases", n.id);
+      } else {
+        msg = f.norm >= 0 ? fmt::format("undecided whether {} complies with `{}`", who, n.id) : "undecided";
+      }
+      out += header(p, f.severity, f.code, msg);
+      out += arrow(sm, primary, "");
+      out += snippet(sm, primary, p, f.severity);
+      if (f.norm >= 0) {
+        out += fmt::format("   = {}: `{}` \"{}\" — {}, at {}\n", p.bold("norm"), n.id, n.title, instrument_line(prog, n),
+                           location(sm, n.body_span));
+      }
+      if (f.kind == FindingKind::undecided) out += fmt::format("   = {}: {}\n", p.bold("reason"), f.reason);
+      if (f.kind == FindingKind::gap) out += fmt::format("   = {}: {}\n", p.bold("gap"), f.reason);
+      if (!f.witness.cases.empty()) out += fmt::format("   = {}: {}\n", p.bold("witness"), witness_text(f.witness));
+      for (const auto& wv : f.witness.world)
+        if (wv.relevant) out += fmt::format("   = {}: {} = {}\n", p.bold("world"), wv.name, wv.value);
+      for (const auto& o : f.witness.outcomes) out += fmt::format("   = {}: {} = {}\n", p.bold("outcome"), o.name, o.value);
+      for (std::size_t i = 0; i < f.clauses.size(); ++i) {
+        const auto& c = f.clauses[i];
+        if (i == 0 && c.span == primary) continue;
+        const auto& rs = prog.rulesets[static_cast<std::size_t>(c.ruleset)];
+        out += fmt::format("   = {}: {} `{}`: {} at {}\n", p.bold("involved"), rs.measure ? "measure" : "rule", rs.id,
+                           clause_text(sm, c), location(sm, c.span));
+      }
+      if (!f.precedence.empty()) out += fmt::format("   = {}: {}\n", p.bold("precedence"), f.precedence);
+      out += "\n";
+    }
+    for (const auto& r : v.relies_on) {
+      std::vector<std::string> ds;
+      for (int d : r.derogations) ds.push_back("`" + prog.norms[static_cast<std::size_t>(d)].id + "`");
+      out += fmt::format("{}: complies with `{}` only by relying on the derogation {}\n", p.cyan("note"),
+                         prog.norms[static_cast<std::size_t>(r.norm)].id, fmt::join(ds, ", "));
+    }
+    for (int n : v.preexisting)
+      out += fmt::format("{}: current law already conflicts with `{}`; this measure does not change that\n", p.cyan("note"),
+                         prog.norms[static_cast<std::size_t>(n)].id);
+    for (const auto& n : v.notes) out += fmt::format("{}: {}\n", p.cyan("note"), n);
+    std::size_t errors = 0, warnings = 0, gaps = 0, undecided = 0;
+    for (const auto& f : v.findings) {
+      if (f.kind == FindingKind::gap) ++gaps;
+      else if (f.kind == FindingKind::undecided) ++undecided;
+      else if (f.severity == Severity::error) ++errors;
+      else ++warnings;
+    }
+    std::string status;
+    switch (v.status) {
+      case Status::compliant: status = p.green("compliant"); ++n_ok; break;
+      case Status::conflict: status = p.red("conflict"); ++n_conflict; break;
+      case Status::gaps: status = p.yellow("gaps"); ++n_gaps; break;
+      case Status::undecided: status = p.yellow("undecided"); ++n_undecided; break;
+    }
+    out += fmt::format("{}: {} ({} norm{} checked; {} conflict{}, {} warning{}, {} gap{}, {} undecided)\n\n",
+                       p.bold("verdict for " + who), status, v.norms_checked, v.norms_checked == 1 ? "" : "s", errors,
+                       errors == 1 ? "" : "s", warnings, warnings == 1 ? "" : "s", gaps, gaps == 1 ? "" : "s", undecided);
+  }
+  out += fmt::format("{} checked: {} compliant, {} in conflict, {} with gaps, {} undecided\n",
+                     verdicts.size() == 1 ? "1 subject" : fmt::format("{} subjects", verdicts.size()), n_ok, n_conflict, n_gaps,
+                     n_undecided);
+  return out;
+}
+
+std::string text_expectations(const SourceManager& sm, const ir::Program& prog, const std::vector<ExpectResult>& results,
+                              const Style& st) {
+  Paint p{st};
+  std::string out;
+  std::size_t passed = 0, failed = 0;
+  for (const auto& r : results) {
+    const auto& e = prog.expects[static_cast<std::size_t>(r.expect)];
+    if (r.passed) {
+      ++passed;
+      out += fmt::format("{} {} ({})\n", p.green("PASS"), r.description, location(sm, e.span));
+    } else {
+      ++failed;
+      out += fmt::format("{} {} ({}): {}\n", r.undecided ? p.yellow("UNDECIDED") : p.red("FAIL"), r.description,
+                         location(sm, e.span), r.message);
+    }
+  }
+  out += fmt::format("{} passed, {} failed\n", passed, failed);
+  return out;
+}
+
+// ---------------- JSON ----------------
+
+namespace {
+
+json span_json(const SourceManager& sm, const Span& s) {
+  json j = json::object();
+  if (!s.valid()) return j;
+  const LineCol b = sm.start(s);
+  const LineCol e = sm.line_col(s.file, s.end);
+  j["file"] = sm.file(s.file).path;
+  j["line"] = b.line;
+  j["column"] = b.column;
+  j["end_line"] = e.line;
+  j["end_column"] = e.column;
+  return j;
+}
+
+json diag_json(const SourceManager& sm, const Diagnostic& d) {
+  json j;
+  j["code"] = d.code;
+  j["severity"] = severity_name(d.severity);
+  j["message"] = d.message;
+  json loc = span_json(sm, d.span);
+  if (loc.empty() && !d.path.empty()) loc["file"] = d.path;
+  j["location"] = loc;
+  json labels = json::array();
+  for (const auto& l : d.labels) labels.push_back({{"message", l.message}, {"location", span_json(sm, l.span)}});
+  j["labels"] = labels;
+  j["notes"] = d.notes;
+  j["help"] = d.help ? json(*d.help) : json(nullptr);
+  return j;
+}
+
+json diags_json(const SourceManager& sm, const std::vector<Diagnostic>& diags) {
+  json a = json::array();
+  for (const auto& d : diags) a.push_back(diag_json(sm, d));
+  return a;
+}
+
+json norm_json(const SourceManager& sm, const ir::Program& prog, int ni) {
+  const auto& n = prog.norms[static_cast<std::size_t>(ni)];
+  json j;
+  j["id"] = n.id;
+  j["title"] = n.title;
+  if (n.instrument >= 0) {
+    const auto& in = prog.instruments[static_cast<std::size_t>(n.instrument)];
+    j["instrument"] = in.id;
+    j["instrument_title"] = in.title;
+    j["level"] = in.level.name;
+    j["url"] = in.url.empty() ? json(nullptr) : json(in.url);
+  }
+  j["article"] = n.article;
+  j["modality"] = n.modality ? ir::modality_text(*n.modality) : "";
+  j["location"] = span_json(sm, n.body_span);
+  return j;
+}
+
+json witness_json(const Witness& w) {
+  json j;
+  json cases = json::array();
+  for (const auto& c : w.cases) {
+    json fields = json::object();
+    for (const auto& f : c.fields) fields[f.name] = f.value;
+    cases.push_back({{"var", c.var}, {"type", c.type}, {"fields", fields}});
+  }
+  j["cases"] = cases;
+  json world = json::object();
+  for (const auto& f : w.world) world[f.name] = f.value;
+  j["world"] = world;
+  json outcomes = json::array();
+  for (const auto& o : w.outcomes) outcomes.push_back({{"decision", o.name}, {"value", o.value}});
+  j["outcomes"] = outcomes;
+  return j;
+}
+
+json verdict_json(const SourceManager& sm, const ir::Program& prog, const Verdict& v) {
+  json j;
+  if (v.subject >= 0) {
+    const auto& m = prog.rulesets[static_cast<std::size_t>(v.subject)];
+    j["subject"] = {{"kind", "measure"}, {"id", m.id}, {"title", m.title}, {"level", m.level.name},
+                    {"effective", m.effective ? json(ir::format_date(*m.effective)) : json(nullptr)},
+                    {"cites", m.cites}, {"location", span_json(sm, m.span)}};
+  } else {
+    j["subject"] = {{"kind", "current_law"}};
+  }
+  j["at"] = ir::format_date(v.at);
+  j["scenario"] = v.scenario >= 0 ? json(prog.scenarios[static_cast<std::size_t>(v.scenario)].name) : json(nullptr);
+  j["status"] = status_name(v.status);
+  j["norms_checked"] = v.norms_checked;
+  json findings = json::array();
+  for (const auto& f : v.findings) {
+    json x;
+    x["kind"] = f.kind == FindingKind::conflict ? "conflict" : f.kind == FindingKind::gap ? "gap" : "undecided";
+    x["severity"] = severity_name(f.severity);
+    x["code"] = f.code;
+    x["norm"] = f.norm >= 0 ? norm_json(sm, prog, f.norm) : json(nullptr);
+    json clauses = json::array();
+    for (const auto& c : f.clauses) {
+      const auto& rs = prog.rulesets[static_cast<std::size_t>(c.ruleset)];
+      clauses.push_back({{"owner", rs.id}, {"owner_kind", rs.measure ? "measure" : "rule"},
+                         {"clause", c.define >= 0 ? "define" : "invoke"}, {"text", clause_text(sm, c)},
+                         {"location", span_json(sm, c.span)}});
+    }
+    x["clauses"] = clauses;
+    x["witness"] = witness_json(f.witness);
+    x["precedence"] = f.precedence.empty() ? json(nullptr) : json(f.precedence);
+    x["reason"] = f.reason.empty() ? json(nullptr) : json(f.reason);
+    findings.push_back(x);
+  }
+  j["findings"] = findings;
+  json rel = json::array();
+  for (const auto& r : v.relies_on) {
+    json ds = json::array();
+    for (int d : r.derogations) ds.push_back(prog.norms[static_cast<std::size_t>(d)].id);
+    rel.push_back({{"norm", prog.norms[static_cast<std::size_t>(r.norm)].id}, {"derogations", ds}});
+  }
+  j["relies_on"] = rel;
+  json pre = json::array();
+  for (int n : v.preexisting) pre.push_back(prog.norms[static_cast<std::size_t>(n)].id);
+  j["preexisting_conflicts"] = pre;
+  j["notes"] = v.notes;
+  return j;
+}
+
+json envelope(const char* command) {
+  json j;
+  j["schema_version"] = kSchemaVersion;
+  j["tool"] = {{"name", "normcheck"}, {"version", kToolVersion}};
+  j["command"] = command;
+  return j;
+}
+
+}  // namespace
+
+std::string json_check(const SourceManager& sm, const ir::Program* prog, const std::vector<Diagnostic>& diags,
+                       const std::vector<Verdict>& verdicts) {
+  json j = envelope("check");
+  j["diagnostics"] = diags_json(sm, diags);
+  json vs = json::array();
+  std::map<std::string, int> counts{{"compliant", 0}, {"conflict", 0}, {"gaps", 0}, {"undecided", 0}};
+  if (prog)
+    for (const auto& v : verdicts) {
+      vs.push_back(verdict_json(sm, *prog, v));
+      counts[status_name(v.status)]++;
+    }
+  j["verdicts"] = vs;
+  j["summary"] = {{"subjects", verdicts.size()}, {"compliant", counts["compliant"]}, {"conflict", counts["conflict"]},
+                  {"gaps", counts["gaps"]}, {"undecided", counts["undecided"]}};
+  return j.dump(2) + "\n";
+}
+
+std::string json_test(const SourceManager& sm, const ir::Program* prog, const std::vector<Diagnostic>& diags,
+                      const std::vector<ExpectResult>& results) {
+  json j = envelope("test");
+  j["diagnostics"] = diags_json(sm, diags);
+  json rs = json::array();
+  std::size_t passed = 0;
+  if (prog)
+    for (const auto& r : results) {
+      const auto& e = prog->expects[static_cast<std::size_t>(r.expect)];
+      rs.push_back({{"expectation", r.description}, {"passed", r.passed}, {"undecided", r.undecided}, {"at", ir::format_date(r.at)},
+                    {"message", r.message.empty() ? json(nullptr) : json(r.message)}, {"location", span_json(sm, e.span)}});
+      if (r.passed) ++passed;
+    }
+  j["results"] = rs;
+  j["summary"] = {{"passed", passed}, {"failed", results.size() - passed}};
+  return j.dump(2) + "\n";
+}
+
+}  // namespace normcheck::render

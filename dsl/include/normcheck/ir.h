@@ -1,0 +1,197 @@
+// The typed core IR: what semantic analysis produces and the encoding layer
+// consumes. Names are resolved to indices, units normalised to a base unit
+// per dimension, dates turned into day numbers, and every node keeps the span
+// it came from for reports. No syntax-only details survive here.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "normcheck/source.h"
+
+namespace normcheck::ir {
+
+using Day = std::int64_t;  // days since 1970-01-01 (proleptic Gregorian)
+
+std::optional<Day> parse_date(const std::string& text);  // YYYY-MM-DD, validated
+std::string format_date(Day d);
+
+struct Type {
+  enum Kind { boolean, integer, decimal, date, enumeration, record, error } kind = error;
+  int index = -1;    // enum or case index
+  std::string dim;   // base unit of a quantity ("months", "days", "EUR", ...); empty if dimensionless
+  std::string unit;  // the unit as declared (`years`), for display; values are stored in `dim`
+  std::int64_t factor = 1;  // base units per declared unit (12 for years)
+
+  bool numeric() const { return kind == integer || kind == decimal; }
+  // Units of one dimension are the same type: `int years` holds months.
+  friend bool operator==(const Type& a, const Type& b) { return a.kind == b.kind && a.index == b.index && a.dim == b.dim; }
+};
+
+enum class Op {
+  int_lit, dec_lit, bool_lit, date_lit, enum_lit,
+  var,      // index = binder index
+  field,    // args[0] record, index = field
+  call,     // index = symbol, args = arguments
+  not_, neg, add, sub, mul, div, lt, le, gt, ge, eq, ne, and_, or_, implies, ite,
+};
+
+struct Expr {
+  Op op = Op::bool_lit;
+  Type type;
+  Span span;
+  std::int64_t ival = 0;   // int/date/bool literal; dec_lit numerator
+  std::int64_t den = 1;    // dec_lit denominator
+  int index = -1;          // binder, field, symbol, enum value
+  std::vector<std::unique_ptr<Expr>> args;
+};
+using ExprPtr = std::unique_ptr<Expr>;
+
+struct Binder {
+  std::string name;
+  Type type;  // record or enumeration
+  Span span;
+};
+
+struct Level {
+  std::string name;
+  int rank = 0;  // higher outranks lower; equal ranks are equal
+};
+
+struct Period {
+  std::optional<Day> from;   // inclusive
+  std::optional<Day> until;  // exclusive
+  bool contains(Day d) const { return (!from || *from <= d) && (!until || d < *until); }
+};
+
+struct Enum {
+  std::string name;
+  std::vector<std::string> values;
+  Span span;
+};
+
+struct Field {
+  std::string name;
+  Type type;
+  Span span;
+};
+
+struct Case {
+  std::string name;
+  std::vector<Field> fields;
+  std::vector<ExprPtr> assumes;  // binder 0 is the case itself
+  Span span;
+};
+
+enum class SymbolKind { decision, param, fact };
+
+struct Symbol {
+  SymbolKind kind = SymbolKind::decision;
+  std::string name;
+  std::vector<Binder> params;
+  Type result;
+  Span span;
+};
+
+struct Instrument {
+  std::string id;
+  std::string title;
+  Level level;
+  std::optional<Day> adopted, in_force, applies_from, repealed;
+  std::string url;
+  Period period;  // [applies_from or in_force, repealed)
+  Span span;
+};
+
+enum class Modality { must, must_not, may };
+const char* modality_text(Modality m);
+
+struct Norm {
+  std::string id;
+  std::string title;
+  bool derogation = false;
+  int instrument = -1;
+  std::string article;
+  Period period;
+  std::vector<Binder> binders;
+  ExprPtr cond;    // conjunction of `when`s, or null
+  ExprPtr unless;  // disjunction of `unless`es, or null
+  std::optional<Modality> modality;  // absent only for a derogation without a requirement
+  ExprPtr body;
+  int relaxes = -1;  // derogation: the norm it lifts
+  std::vector<int> derogations;  // norm: the derogations that may lift it
+  Span span, body_span, source_span;
+};
+
+struct Pattern {
+  bool is_value = false;  // matches one enum value
+  int value = -1;
+  bool wildcard = false;
+};
+
+struct Definition {
+  int symbol = -1;
+  std::vector<Pattern> patterns;
+  std::vector<Binder> binders;  // one per parameter of the symbol
+  ExprPtr value;
+  ExprPtr when;  // or null
+  Span span;
+};
+
+struct Invoke {
+  int derogation = -1;
+  Span span;
+};
+
+struct RuleSet {
+  std::string id;
+  std::string title;
+  bool measure = false;
+  int instrument = -1;     // rules: the instrument they belong to
+  std::string article;
+  std::string cites;
+  Level level;
+  Period period;           // rules: when they apply; measures: from `effective`
+  std::optional<Day> effective;
+  std::vector<Definition> defines;
+  std::vector<Invoke> invokes;
+  Span span, source_span;
+};
+
+struct Scenario {
+  std::string name;
+  std::string title;
+  std::string source;
+  std::vector<ExprPtr> assumes;
+  Span span;
+};
+
+struct Expect {
+  int subject = -1;  // rule set index of a measure; -1 = current law
+  bool compliant = true;
+  int norm = -1;
+  std::optional<Day> at;
+  int scenario = -1;
+  Span span;
+};
+
+struct Program {
+  std::vector<Level> levels;
+  std::vector<Enum> enums;
+  std::vector<Case> cases;
+  std::vector<Symbol> symbols;
+  std::vector<Instrument> instruments;
+  std::vector<Norm> norms;        // norms and derogations
+  std::vector<RuleSet> rulesets;  // rules and measures
+  std::vector<Scenario> scenarios;
+  std::vector<Expect> expects;
+
+  int find_ruleset(const std::string& id) const;
+  int find_scenario(const std::string& name) const;
+  std::string type_name(const Type& t) const;
+};
+
+}  // namespace normcheck::ir

@@ -1,0 +1,39 @@
+// Loading a rule set: files and directories named on the command line, and
+// every file they import (relative to the importing file), each parsed once.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "normcheck/ast.h"
+#include "normcheck/diagnostic.h"
+#include "normcheck/parse.h"
+#include "normcheck/source.h"
+
+namespace normcheck {
+
+struct LoadOptions {
+  ParseOptions parse;
+  std::size_t max_files = 10000;
+};
+
+// Loads PATHS (files, or directories searched for `*.norm` in sorted order)
+// and their imports. Errors (unreadable files, import cycles, syntax) go to
+// DIAGS; the files that parsed are returned in load order.
+std::vector<ast::File> load_files(SourceManager& sm, const std::vector<std::string>& paths, Diagnostics& diags,
+                                  const LoadOptions& options = {});
+
+}  // namespace normcheck
+
+#include <optional>
+
+#include "normcheck/ir.h"
+
+namespace normcheck {
+
+// Loads, parses and analyses a rule set: the whole front end in one call.
+// Returns the program, or nullopt when DIAGS holds errors.
+std::optional<ir::Program> load_program(SourceManager& sm, const std::vector<std::string>& paths, Diagnostics& diags,
+                                        const LoadOptions& options = {});
+
+}  // namespace normcheck

@@ -1,0 +1,154 @@
+#include "normcheck/load.h"
+
+#include <algorithm>
+#include <filesystem>
+#include <functional>
+#include <fstream>
+#include <map>
+#include <set>
+#include <sstream>
+
+#include <fmt/format.h>
+
+namespace normcheck {
+namespace fs = std::filesystem;
+
+namespace {
+
+struct Loader {
+  SourceManager& sm;
+  Diagnostics& diags;
+  const LoadOptions& options;
+  std::map<std::string, FileId> by_canonical;
+  std::vector<ast::File> files;
+  std::map<FileId, std::vector<std::pair<FileId, Span>>> edges;  // importer -> (imported, import span)
+
+  std::optional<FileId> load(const fs::path& path, Span from) {
+    std::error_code ec;
+    const fs::path canonical = fs::weakly_canonical(path, ec);
+    const std::string key = ec ? path.lexically_normal().string() : canonical.string();
+    if (auto it = by_canonical.find(key); it != by_canonical.end()) return it->second;
+    if (sm.size() >= options.max_files) {
+      report(from, path, "E0504", fmt::format("more than {} files to load", options.max_files));
+      return std::nullopt;
+    }
+    if (fs::is_directory(path, ec)) {
+      report(from, path, "E0503", fmt::format("cannot import `{}`: it is a directory", path.string()));
+      return std::nullopt;
+    }
+    std::ifstream in(path, std::ios::binary);
+    if (!in || !fs::is_regular_file(path, ec)) {
+      const bool exists = fs::exists(path, ec);
+      report(from, path, "E0501",
+             fmt::format("cannot read `{}`: {}", path.string(), exists ? "permission denied or not a regular file" : "no such file"));
+      return std::nullopt;
+    }
+    // Read at most one byte past the limit: the parser reports the size.
+    std::string text;
+    const std::size_t limit = options.parse.max_file_bytes + 1;
+    text.resize(limit);
+    in.read(text.data(), static_cast<std::streamsize>(limit));
+    text.resize(static_cast<std::size_t>(in.gcount()));
+    const FileId id = sm.add(path.lexically_normal().string(), key, std::move(text));
+    by_canonical.emplace(key, id);
+    auto parsed = parse_file(sm, id, diags, options.parse);
+    if (!parsed) return id;
+    const fs::path dir = path.parent_path();
+    std::vector<std::pair<FileId, Span>> out;
+    std::vector<ast::Import> imports = parsed->imports;
+    files.push_back(std::move(*parsed));
+    for (const auto& imp : imports) {
+      if (imp.path.empty()) {
+        diags.error("E0501", imp.span, "import path is empty");
+        continue;
+      }
+      if (auto target = load(dir / imp.path, imp.span)) out.emplace_back(*target, imp.span);
+    }
+    edges[id] = std::move(out);
+    return id;
+  }
+
+  void report(Span from, const fs::path& path, const char* code, std::string message) {
+    auto& d = diags.error(code, from, std::move(message));
+    if (!from.valid()) d.path = path.string();
+  }
+
+  void find_cycles() {
+    enum State { white, grey, black };
+    std::map<FileId, State> state;
+    std::vector<FileId> stack;
+    std::function<void(FileId)> dfs = [&](FileId f) {
+      state[f] = grey;
+      stack.push_back(f);
+      for (const auto& [g, span] : edges[f]) {
+        if (state[g] == grey) {
+          std::vector<std::string> chain;
+          auto it = std::find(stack.begin(), stack.end(), g);
+          for (; it != stack.end(); ++it) chain.push_back(sm.file(*it).path);
+          chain.push_back(sm.file(g).path);
+          diags.error("E0502", span, "import cycle")
+              .notes.push_back(fmt::format("the cycle: {}", fmt::join(chain, " -> ")));
+        } else if (state[g] == white) {
+          dfs(g);
+        }
+      }
+      stack.pop_back();
+      state[f] = black;
+    };
+    for (FileId f = 0; f < sm.size(); ++f)
+      if (state[f] == white) dfs(f);
+  }
+};
+
+}  // namespace
+
+std::vector<ast::File> load_files(SourceManager& sm, const std::vector<std::string>& paths, Diagnostics& diags,
+                                  const LoadOptions& options) {
+  Loader loader{sm, diags, options, {}, {}, {}};
+  for (const auto& p : paths) {
+    std::error_code ec;
+    const fs::path path(p);
+    if (fs::is_directory(path, ec)) {
+      std::vector<fs::path> found;
+      fs::recursive_directory_iterator it(path, fs::directory_options::skip_permission_denied, ec), end;
+      for (; !ec && it != end; it.increment(ec)) {
+        if (it->is_regular_file(ec) && it->path().extension() == ".norm") found.push_back(it->path());
+        if (found.size() > options.max_files) break;
+      }
+      if (ec) {
+        Diagnostic d{"E0501", Severity::error, fmt::format("cannot read directory `{}`: {}", p, ec.message()), {}, p, {}, {}, {}};
+        diags.add(std::move(d));
+      }
+      std::sort(found.begin(), found.end());
+      if (found.empty()) {
+        Diagnostic d{"E0505", Severity::error, fmt::format("no `.norm` files in directory `{}`", p), {}, p, {}, {}, {}};
+        diags.add(std::move(d));
+      }
+      for (const auto& f : found) loader.load(f, Span{});
+    } else {
+      loader.load(path, Span{});
+    }
+  }
+  loader.find_cycles();
+  return std::move(loader.files);
+}
+
+}  // namespace normcheck
+
+#include "normcheck/sema.h"
+
+namespace normcheck {
+
+std::optional<ir::Program> load_program(SourceManager& sm, const std::vector<std::string>& paths, Diagnostics& diags,
+                                        const LoadOptions& options) {
+  auto files = load_files(sm, paths, diags, options);
+  if (diags.has_errors()) {
+    diags.sort(sm);
+    return std::nullopt;
+  }
+  auto prog = analyze(sm, files, diags);
+  diags.sort(sm);
+  return prog;
+}
+
+}  // namespace normcheck

@@ -1,0 +1,99 @@
+// The analyses users rely on, as data: a verdict per measure (and for current
+// law) at a date, with conflicts, gaps and undecided norms, each with the
+// clauses involved and a witness case. No z3 type appears in this header.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "normcheck/diagnostic.h"
+#include "normcheck/ir.h"
+
+namespace normcheck {
+
+struct CheckOptions {
+  std::optional<ir::Day> at;          // check date; default: a measure's effective date, else `today`
+  ir::Day today = 0;
+  std::vector<std::string> measures;  // empty: every measure
+  bool current_law = true;            // also check current law on its own
+  unsigned timeout_ms = 10000;        // per solver query
+  int scenario = -1;
+};
+
+struct WitnessValue {
+  std::string name;
+  std::string value;     // in domain terms: `subsidiary`, `17 years`, `2026-07-01`, or `any`
+  bool relevant = true;  // false: the conflict holds whatever this value is
+};
+
+struct WitnessCase {
+  std::string var;   // the norm's binder, e.g. `a`
+  std::string type;  // its case type, e.g. `Applicant`
+  std::vector<WitnessValue> fields;
+};
+
+struct Witness {
+  std::vector<WitnessCase> cases;
+  std::vector<WitnessValue> world;     // facts
+  std::vector<WitnessValue> outcomes;  // decisions the norm depends on, as decided
+};
+
+struct ClauseRef {
+  int ruleset = -1;
+  int define = -1;  // index into RuleSet::defines, or -1
+  int invoke = -1;  // index into RuleSet::invokes, or -1
+  Span span;
+};
+
+enum class FindingKind { conflict, gap, undecided };
+enum class Status { compliant, conflict, gaps, undecided };
+const char* status_name(Status s);
+
+struct Finding {
+  FindingKind kind = FindingKind::conflict;
+  Severity severity = Severity::error;
+  std::string code;  // C0001 conflict, C0002 conflict at equal rank, C0003 gap, C0004 undecided
+  int norm = -1;
+  std::vector<ClauseRef> clauses;  // subject clauses first, then rules of current law involved
+  Witness witness;
+  std::string precedence;  // equal rank: the rule of precedence applied
+  std::string reason;      // undecided: the solver's reason; gap: what is undefined
+};
+
+struct Reliance {
+  int norm = -1;
+  std::vector<int> derogations;
+};
+
+struct Verdict {
+  int subject = -1;  // measure (rule set index), or -1 for current law
+  ir::Day at = 0;
+  int scenario = -1;
+  Status status = Status::compliant;
+  std::vector<Finding> findings;
+  std::vector<Reliance> relies_on;  // derogations without which a norm would be violated
+  std::vector<int> preexisting;     // norms current law already violates (measure checks)
+  std::vector<std::string> notes;
+  std::size_t norms_checked = 0;
+};
+
+// Checks one subject (a measure, or -1 for current law) at a date.
+Verdict check_subject(const ir::Program& prog, int subject, ir::Day at, int scenario, unsigned timeout_ms);
+
+// Checks current law and each selected measure. Unknown measure names are
+// returned in `unknown` (a usage error for the CLI).
+std::vector<Verdict> check(const ir::Program& prog, const CheckOptions& options, std::vector<std::string>* unknown = nullptr);
+
+struct ExpectResult {
+  int expect = -1;
+  bool passed = false;
+  bool undecided = false;
+  ir::Day at = 0;
+  std::string description;  // `TwoStatus compliant at 2026-07-01`
+  std::string message;      // why it failed
+};
+
+std::vector<ExpectResult> run_expectations(const ir::Program& prog, ir::Day today, unsigned timeout_ms);
+
+}  // namespace normcheck

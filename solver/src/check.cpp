@@ -1,0 +1,582 @@
+// Conflict, gap and reliance analyses over the encoding. Each query is one
+// documented function of the encoded formulas:
+//   violation(c) = cond(c) & !unless(c) & !excuse(c) & defined(c) & !requirement(c)
+//   gap(c)       = cond(c) & !unless(c) & !excuse(c) & !defined(c)      (must / must not)
+// A measure M conflicts with N iff some case c satisfies the assumptions and
+// violation_with_M(c) & !violation_without_M(c): the violation is M's doing.
+#include "normcheck/check.h"
+
+#include <algorithm>
+#include <functional>
+#include <map>
+#include <set>
+#include <tuple>
+
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
+
+#include "encode.h"
+
+namespace normcheck {
+
+const char* status_name(Status s) {
+  switch (s) {
+    case Status::compliant: return "compliant";
+    case Status::conflict: return "conflict";
+    case Status::gaps: return "gaps";
+    case Status::undecided: return "undecided";
+  }
+  return "undecided";
+}
+
+namespace {
+
+// Symbols each symbol's definitions depend on (transitively), for relevance.
+std::set<int> symbols_used(const ir::Expr* e) {
+  std::set<int> out;
+  std::function<void(const ir::Expr*)> walk = [&](const ir::Expr* x) {
+    if (!x) return;
+    if (x->op == ir::Op::call) out.insert(x->index);
+    for (const auto& a : x->args) walk(a.get());
+  };
+  walk(e);
+  return out;
+}
+
+struct Query {
+  z3::expr assumptions;       // case + scenario assumptions
+  z3::expr violation;         // with every clause literal as given
+  z3::expr gap;
+  z3::expr violation_plain;   // without any derogation's excuse
+  std::vector<std::pair<std::string, z3::expr>> witness_vars;  // shown in the witness, in order
+  std::vector<std::tuple<std::string, std::string, std::vector<std::size_t>>> cases;  // var, type, indices into witness_vars
+  std::vector<std::size_t> world;  // indices into witness_vars
+  std::vector<enc::CallRecord> calls;
+  std::vector<ir::Type> var_types;
+};
+
+class Checker {
+ public:
+  Checker(const ir::Program& prog, int subject, ir::Day at, int scenario, unsigned timeout_ms)
+      : prog_(prog), subject_(subject), at_(at), scenario_(scenario), timeout_(timeout_ms), enc_(ctx_, prog) {
+    for (std::size_t r = 0; r < prog.rulesets.size(); ++r) {
+      const auto& rs = prog.rulesets[r];
+      if (!rs.measure && rs.period.contains(at)) active_.push_back(static_cast<int>(r));
+    }
+    enc_.configure(active_, subject);
+    for (const auto& d : enc_.defs()) all_lits_.push_back(d.literal);
+    for (const auto& i : enc_.invokes()) all_lits_.push_back(i.literal);
+    if (subject >= 0) touched_ = touched_symbols();
+  }
+
+  Verdict run() {
+    Verdict v;
+    v.subject = subject_;
+    v.at = at_;
+    v.scenario = scenario_;
+    if (subject_ >= 0) {
+      const auto& m = prog_.rulesets[static_cast<std::size_t>(subject_)];
+      if (m.effective && at_ < *m.effective)
+        v.notes.push_back(fmt::format("the measure takes effect on {}; it is checked as if it applied on {}",
+                                      ir::format_date(*m.effective), ir::format_date(at_)));
+    }
+    for (std::size_t n = 0; n < prog_.norms.size(); ++n) {
+      const auto& norm = prog_.norms[n];
+      if (norm.derogation || !norm.modality || !norm.period.contains(at_)) continue;
+      if (!relevant(norm)) continue;
+      ++v.norms_checked;
+      check_norm(static_cast<int>(n), v);
+    }
+    bool undecided = false, conflict = false, gaps = false;
+    for (const auto& f : v.findings) {
+      if (f.kind == FindingKind::undecided) undecided = true;
+      if (f.kind == FindingKind::conflict && f.severity == Severity::error) conflict = true;
+      if (f.kind == FindingKind::gap) gaps = true;
+    }
+    v.status = conflict ? Status::conflict : undecided ? Status::undecided : gaps ? Status::gaps : Status::compliant;
+    return v;
+  }
+
+ private:
+  int rank_of_norm(const ir::Norm& n) const {
+    return n.instrument >= 0 ? prog_.instruments[static_cast<std::size_t>(n.instrument)].level.rank : 0;
+  }
+
+  std::set<int> touched_symbols() const {
+    // symbols the subject defines, and every symbol whose active definitions use them
+    const auto& m = prog_.rulesets[static_cast<std::size_t>(subject_)];
+    std::set<int> touched;
+    for (const auto& d : m.defines) if (d.symbol >= 0) touched.insert(d.symbol);
+    bool grew = true;
+    while (grew) {
+      grew = false;
+      for (int r : active_) {
+        for (const auto& d : prog_.rulesets[static_cast<std::size_t>(r)].defines) {
+          if (d.symbol < 0 || touched.count(d.symbol)) continue;
+          auto used = symbols_used(d.value.get());
+          auto used2 = symbols_used(d.when.get());
+          used.insert(used2.begin(), used2.end());
+          for (int u : used) {
+            if (touched.count(u)) {
+              touched.insert(d.symbol);
+              grew = true;
+              break;
+            }
+          }
+        }
+      }
+    }
+    return touched;
+  }
+
+  bool relevant(const ir::Norm& n) const {
+    if (subject_ < 0) return true;
+    const auto& m = prog_.rulesets[static_cast<std::size_t>(subject_)];
+    if (rank_of_norm(n) < m.level.rank) return false;  // the measure outranks it
+    for (const auto& inv : m.invokes)
+      if (std::find(n.derogations.begin(), n.derogations.end(), inv.derogation) != n.derogations.end()) return true;
+    for (const ir::Expr* e : {n.cond.get(), n.unless.get(), n.body.get()})
+      for (int s : symbols_used(e))
+        if (touched_.count(s)) return true;
+    for (int d : n.derogations) {
+      const auto& dn = prog_.norms[static_cast<std::size_t>(d)];
+      for (const ir::Expr* e : {dn.cond.get(), dn.unless.get(), dn.body.get()})
+        for (int s : symbols_used(e))
+          if (touched_.count(s)) return true;
+    }
+    return false;
+  }
+
+  z3::expr requirement(const ir::Norm& n, const enc::Lowered& body) {
+    return *n.modality == ir::Modality::must_not ? !body.value : body.value;
+  }
+
+  Query build(const ir::Norm& n) {
+    std::vector<enc::Val> env;
+    Query q{ctx_.bool_val(true), ctx_.bool_val(false), ctx_.bool_val(false), ctx_.bool_val(false), {}, {}, {}, {}, {}};
+    for (const auto& b : n.binders) {
+      enc::Val v = enc_.fresh(b.name, b.type);
+      std::vector<std::size_t> idx;
+      if (b.type.kind == ir::Type::record) {
+        const auto& c = prog_.cases[static_cast<std::size_t>(b.type.index)];
+        q.assumptions = q.assumptions && enc_.case_assumptions(v, b.type.index);
+        for (std::size_t i = 0; i < c.fields.size(); ++i) {
+          idx.push_back(q.witness_vars.size());
+          q.witness_vars.emplace_back(c.fields[i].name, v.parts[i]);
+          q.var_types.push_back(c.fields[i].type);
+        }
+      } else {
+        idx.push_back(q.witness_vars.size());
+        q.witness_vars.emplace_back("value", v.parts[0]);
+        q.var_types.push_back(b.type);
+      }
+      q.cases.emplace_back(b.name, prog_.type_name(b.type), idx);
+      env.push_back(std::move(v));
+    }
+    q.assumptions = q.assumptions && enc_.scenario_assumptions(scenario_);
+    enc_.calls().clear();
+    const z3::expr T = ctx_.bool_val(true);
+    enc::Lowered cond{T, T}, unless{ctx_.bool_val(false), T};
+    if (n.cond) cond = enc_.lower(*n.cond, env);
+    if (n.unless) unless = enc_.lower(*n.unless, env);
+    enc::Lowered body = enc_.lower(*n.body, env);
+    q.calls = enc_.calls();
+    // excuse: an invoked derogation whose conditions and own requirement hold
+    z3::expr excuse = ctx_.bool_val(false);
+    for (int d : n.derogations) {
+      z3::expr invoked = ctx_.bool_val(false);
+      for (const auto& inv : enc_.invokes())
+        if (inv.derogation == d) invoked = invoked || inv.literal;
+      if (invoked.is_false()) continue;
+      const auto& dn = prog_.norms[static_cast<std::size_t>(d)];
+      z3::expr holds = invoked;
+      if (dn.cond) holds = holds && enc_.lower(*dn.cond, env).value;
+      if (dn.unless) holds = holds && !enc_.lower(*dn.unless, env).value;
+      if (dn.body && dn.modality) {
+        auto b = enc_.lower(*dn.body, env);
+        holds = holds && b.defined && requirement(dn, b);
+      }
+      excuse = excuse || holds;
+    }
+    enc_.calls().clear();
+    const z3::expr applies = cond.value && !unless.value;
+    const z3::expr defined = cond.defined && unless.defined && body.defined;
+    const z3::expr broken = !requirement(n, body);
+    if (*n.modality == ir::Modality::may) {
+      q.violation = applies && defined && broken && !excuse;
+      q.violation_plain = applies && defined && broken;
+      q.gap = ctx_.bool_val(false);  // where the rules are silent, the right stays open
+    } else {
+      q.violation = applies && !excuse && defined && broken;
+      q.violation_plain = applies && defined && broken;
+      q.gap = applies && !excuse && !defined;
+    }
+    for (const auto& [name, e] : enc_.facts()) {
+      q.world.push_back(q.witness_vars.size());
+      q.witness_vars.emplace_back(name, e);
+      for (const auto& s : prog_.symbols)
+        if (s.name == name) q.var_types.push_back(s.result);
+    }
+    return q;
+  }
+
+  z3::solver solver() {
+    z3::solver s(ctx_);
+    z3::params p(ctx_);
+    p.set("timeout", timeout_);
+    p.set("random_seed", 0u);
+    s.set(p);
+    return s;
+  }
+
+  z3::expr_vector lits_on() {
+    z3::expr_vector v(ctx_);
+    for (const auto& l : all_lits_) v.push_back(l);
+    return v;
+  }
+
+  // Replaces the subject's clause literals by false.
+  z3::expr without_subject(const z3::expr& e) {
+    z3::expr_vector from(ctx_), to(ctx_);
+    for (const auto& d : enc_.defs())
+      if (d.ruleset == subject_) { from.push_back(d.literal); to.push_back(ctx_.bool_val(false)); }
+    for (const auto& i : enc_.invokes())
+      if (i.ruleset == subject_) { from.push_back(i.literal); to.push_back(ctx_.bool_val(false)); }
+    if (from.empty()) return e;
+    z3::expr copy = e;
+    return copy.substitute(from, to);
+  }
+
+  void check_norm(int ni, Verdict& v) {
+    const auto& n = prog_.norms[static_cast<std::size_t>(ni)];
+    spdlog::debug("checking {} against {}", subject_ < 0 ? std::string("current law") : prog_.rulesets[static_cast<std::size_t>(subject_)].id, n.id);
+    Query q = build(n);
+    // 1. conflict
+    z3::expr target = q.violation;
+    if (subject_ >= 0) target = q.violation && !without_subject(q.violation);
+    z3::solver s = solver();
+    s.add(q.assumptions);
+    s.add(target);
+    z3::check_result r = s.check(lits_on());
+    if (r == z3::unknown) {
+      undecided(v, ni, s.reason_unknown());
+      return;
+    }
+    if (r == z3::sat) {
+      conflict(v, ni, q, s.get_model(), target);
+      return;
+    }
+    // 2. pre-existing conflict of current law (measure checks)
+    if (subject_ >= 0) {
+      z3::solver s2 = solver();
+      s2.add(q.assumptions);
+      s2.add(q.violation);
+      if (s2.check(lits_on()) == z3::sat) v.preexisting.push_back(ni);
+    }
+    // 3. gap
+    if (!q.gap.is_false()) {
+      z3::solver s3 = solver();
+      s3.add(q.assumptions);
+      s3.add(q.gap);
+      auto g = s3.check(lits_on());
+      if (g == z3::unknown) {
+        undecided(v, ni, s3.reason_unknown());
+        return;
+      }
+      if (g == z3::sat) {
+        gap(v, ni, q, s3.get_model());
+        return;
+      }
+    }
+    // 4. derogations relied on
+    if (!n.derogations.empty()) {
+      z3::solver s4 = solver();
+      s4.add(q.assumptions);
+      s4.add(q.violation_plain);
+      if (s4.check(lits_on()) == z3::sat) {
+        Reliance rel{ni, {}};
+        for (int d : n.derogations)
+          for (const auto& inv : enc_.invokes())
+            if (inv.derogation == d && std::find(rel.derogations.begin(), rel.derogations.end(), d) == rel.derogations.end())
+              rel.derogations.push_back(d);
+        if (!rel.derogations.empty()) v.relies_on.push_back(std::move(rel));
+      }
+    }
+  }
+
+  void undecided(Verdict& v, int ni, const std::string& reason) {
+    Finding f;
+    f.kind = FindingKind::undecided;
+    f.severity = Severity::error;
+    f.code = "C0004";
+    f.norm = ni;
+    f.reason = reason.empty() ? "the solver could not decide" : reason;
+    v.findings.push_back(std::move(f));
+  }
+
+  // Fixes every witness variable in KEEP to its model value.
+  z3::expr pin(const Query& q, const z3::model& m, const std::vector<bool>& keep) {
+    z3::expr acc = ctx_.bool_val(true);
+    for (std::size_t i = 0; i < q.witness_vars.size(); ++i)
+      if (keep[i]) acc = acc && q.witness_vars[i].second == m.eval(q.witness_vars[i].second, true);
+    return acc;
+  }
+
+  Witness witness(const Query& q, const z3::model& m, const z3::expr& property) {
+    // Free each attribute in turn: it does not matter if the property holds
+    // for every value of the free attributes (no counter-case exists).
+    std::vector<bool> keep(q.witness_vars.size(), true);
+    for (std::size_t i = 0; i < q.witness_vars.size(); ++i) {
+      keep[i] = false;
+      z3::solver s = solver();
+      s.add(q.assumptions);
+      s.add(!property);
+      s.add(pin(q, m, keep));
+      if (s.check(lits_on()) != z3::unsat) keep[i] = true;
+    }
+    Witness w;
+    for (const auto& [var, type, idx] : q.cases) {
+      WitnessCase c{var, type, {}};
+      for (std::size_t i : idx) {
+        const bool rel = keep[i];
+        c.fields.push_back({q.witness_vars[i].first, rel ? enc_.show(m.eval(q.witness_vars[i].second, true), q.var_types[i]) : "any", rel});
+      }
+      w.cases.push_back(std::move(c));
+    }
+    for (std::size_t i : q.world) {
+      const bool rel = keep[i];
+      w.world.push_back({q.witness_vars[i].first, rel ? enc_.show(m.eval(q.witness_vars[i].second, true), q.var_types[i]) : "any", rel});
+    }
+    std::set<std::string> seen;
+    for (const auto& c : q.calls) {
+      const auto& sym = prog_.symbols[static_cast<std::size_t>(c.symbol)];
+      std::string head = enc_.show_call(c, m);
+      if (!seen.insert(head).second) continue;
+      const bool def = m.eval(c.defined, true).is_true();
+      w.outcomes.push_back({head, def ? enc_.show(m.eval(c.value, true), sym.result) : "undefined", def});
+    }
+    return w;
+  }
+
+  std::vector<ClauseRef> core(const Query& q, const z3::model& m, const z3::expr& violation) {
+    // With the witness fixed, "the norm holds" is unsatisfiable under the
+    // clause literals; the (minimised) core names the clauses responsible.
+    std::vector<bool> all(q.witness_vars.size(), true);
+    z3::solver s = solver();
+    s.add(q.assumptions);
+    s.add(pin(q, m, all));
+    s.add(!violation);
+    if (s.check(lits_on()) != z3::unsat) return {};
+    z3::expr_vector c = s.unsat_core();
+    std::vector<z3::expr> lits;
+    for (unsigned i = 0; i < c.size(); ++i) lits.push_back(c[i]);
+    // deletion-based minimisation, in a fixed order
+    std::sort(lits.begin(), lits.end(), [](const z3::expr& a, const z3::expr& b) { return a.to_string() < b.to_string(); });
+    for (std::size_t i = 0; i < lits.size();) {
+      z3::expr_vector trial(ctx_);
+      for (std::size_t j = 0; j < lits.size(); ++j)
+        if (j != i) trial.push_back(lits[j]);
+      // clauses not in the trial set are switched off
+      z3::solver s2 = solver();
+      s2.add(q.assumptions);
+      s2.add(pin(q, m, all));
+      s2.add(!violation);
+      for (const auto& l : all_lits_) {
+        bool in = false;
+        for (const auto& t : trial) if (z3::eq(t, l)) in = true;
+        if (!in) s2.add(!l);
+      }
+      if (s2.check(trial) == z3::unsat) lits.erase(lits.begin() + static_cast<std::ptrdiff_t>(i));
+      else ++i;
+    }
+    std::vector<ClauseRef> out;
+    for (const auto& l : lits) {
+      for (const auto& d : enc_.defs())
+        if (z3::eq(d.literal, l))
+          out.push_back({d.ruleset, d.define, -1, d.def->span});
+      for (const auto& inv : enc_.invokes())
+        if (z3::eq(inv.literal, l))
+          out.push_back({inv.ruleset, -1, inv.invoke,
+                         prog_.rulesets[static_cast<std::size_t>(inv.ruleset)].invokes[static_cast<std::size_t>(inv.invoke)].span});
+    }
+    std::stable_sort(out.begin(), out.end(), [&](const ClauseRef& a, const ClauseRef& b) {
+      const bool sa = a.ruleset == subject_, sb = b.ruleset == subject_;
+      if (sa != sb) return sa;
+      return std::tie(a.ruleset, a.define, a.invoke) < std::tie(b.ruleset, b.define, b.invoke);
+    });
+    return out;
+  }
+
+  void conflict(Verdict& v, int ni, const Query& q, const z3::model& m, const z3::expr& target) {
+    const auto& n = prog_.norms[static_cast<std::size_t>(ni)];
+    Finding f;
+    f.kind = FindingKind::conflict;
+    f.norm = ni;
+    f.clauses = core(q, m, q.violation);
+    f.witness = witness(q, m, target);
+    const int nrank = rank_of_norm(n);
+    const ir::Level* lower = nullptr;
+    std::optional<ir::Day> lower_from;
+    if (subject_ >= 0) {
+      const auto& rs = prog_.rulesets[static_cast<std::size_t>(subject_)];
+      lower = &rs.level;
+      lower_from = rs.period.from;
+    } else {
+      for (const auto& c : f.clauses) {
+        const auto& rs = prog_.rulesets[static_cast<std::size_t>(c.ruleset)];
+        if (!lower || rs.level.rank > lower->rank) {
+          lower = &rs.level;
+          lower_from = rs.period.from;
+        }
+      }
+    }
+    if (lower && lower->rank > nrank) {
+      // the rule outranks the norm: lex superior, the rule prevails
+      return;
+    }
+    if (lower && lower->rank == nrank) {
+      f.severity = Severity::warning;
+      f.code = "C0002";
+      const auto nfrom = n.period.from;
+      const bool later = lower_from && (!nfrom || *lower_from > *nfrom);
+      f.precedence = later ? fmt::format("equal rank ({}): by lex posterior the later rule prevails over `{}`", lower->name, n.id)
+                           : fmt::format("equal rank ({}): by lex posterior `{}`, the later rule, prevails", lower->name, n.id);
+    } else {
+      f.severity = Severity::error;
+      f.code = "C0001";
+    }
+    v.findings.push_back(std::move(f));
+  }
+
+  void gap(Verdict& v, int ni, const Query& q, const z3::model& m) {
+    Finding f;
+    f.kind = FindingKind::gap;
+    f.severity = Severity::warning;
+    f.code = "C0003";
+    f.norm = ni;
+    f.witness = witness(q, m, q.gap);
+    std::vector<std::string> undefined;
+    for (const auto& o : f.witness.outcomes)
+      if (o.value == "undefined") undefined.push_back("`" + o.name + "`");
+    f.reason = undefined.empty() ? "no rule defines a decision this norm depends on"
+                                 : fmt::format("no rule defines {}", fmt::join(undefined, ", "));
+    v.findings.push_back(std::move(f));
+  }
+
+  const ir::Program& prog_;
+  int subject_;
+  ir::Day at_;
+  int scenario_;
+  unsigned timeout_;
+  z3::context ctx_;
+  enc::Encoder enc_;
+  std::vector<int> active_;
+  std::vector<z3::expr> all_lits_;
+  std::set<int> touched_;
+};
+
+}  // namespace
+
+Verdict check_subject(const ir::Program& prog, int subject, ir::Day at, int scenario, unsigned timeout_ms) {
+  try {
+    Checker c(prog, subject, at, scenario, timeout_ms);
+    return c.run();
+  } catch (const z3::exception& e) {
+    Verdict v;
+    v.subject = subject;
+    v.at = at;
+    v.scenario = scenario;
+    v.status = Status::undecided;
+    Finding f;
+    f.kind = FindingKind::undecided;
+    f.code = "C0004";
+    f.reason = fmt::format("solver error: {}", e.msg());
+    v.findings.push_back(std::move(f));
+    return v;
+  }
+}
+
+std::vector<Verdict> check(const ir::Program& prog, const CheckOptions& o, std::vector<std::string>* unknown) {
+  std::vector<Verdict> out;
+  if (o.current_law) out.push_back(check_subject(prog, -1, o.at.value_or(o.today), o.scenario, o.timeout_ms));
+  std::vector<int> subjects;
+  if (o.measures.empty()) {
+    for (std::size_t r = 0; r < prog.rulesets.size(); ++r)
+      if (prog.rulesets[r].measure) subjects.push_back(static_cast<int>(r));
+  } else {
+    for (const auto& name : o.measures) {
+      const int r = prog.find_ruleset(name);
+      if (r < 0 || !prog.rulesets[static_cast<std::size_t>(r)].measure) {
+        if (unknown) unknown->push_back(name);
+        continue;
+      }
+      subjects.push_back(r);
+    }
+  }
+  for (int r : subjects) {
+    const auto& m = prog.rulesets[static_cast<std::size_t>(r)];
+    out.push_back(check_subject(prog, r, o.at.value_or(m.effective.value_or(o.today)), o.scenario, o.timeout_ms));
+  }
+  return out;
+}
+
+std::vector<ExpectResult> run_expectations(const ir::Program& prog, ir::Day today, unsigned timeout_ms) {
+  std::map<std::tuple<int, ir::Day, int>, Verdict> cache;
+  std::vector<ExpectResult> out;
+  for (std::size_t i = 0; i < prog.expects.size(); ++i) {
+    const auto& e = prog.expects[i];
+    ExpectResult r;
+    r.expect = static_cast<int>(i);
+    ir::Day at = today;
+    if (e.at) at = *e.at;
+    else if (e.subject >= 0 && prog.rulesets[static_cast<std::size_t>(e.subject)].effective)
+      at = *prog.rulesets[static_cast<std::size_t>(e.subject)].effective;
+    r.at = at;
+    const std::string subject = e.subject < 0 ? "current_law" : prog.rulesets[static_cast<std::size_t>(e.subject)].id;
+    r.description = e.compliant ? fmt::format("{} compliant at {}", subject, ir::format_date(at))
+                                : fmt::format("{} conflicts_with {} at {}", subject, prog.norms[static_cast<std::size_t>(e.norm)].id,
+                                              ir::format_date(at));
+    if (e.scenario >= 0) r.description += " under " + prog.scenarios[static_cast<std::size_t>(e.scenario)].name;
+    auto key = std::make_tuple(e.subject, at, e.scenario);
+    auto it = cache.find(key);
+    if (it == cache.end()) it = cache.emplace(key, check_subject(prog, e.subject, at, e.scenario, timeout_ms)).first;
+    const Verdict& v = it->second;
+    std::vector<std::string> conflicts;
+    bool on_norm = false;
+    for (const auto& f : v.findings) {
+      if (f.kind == FindingKind::conflict) {
+        conflicts.push_back(prog.norms[static_cast<std::size_t>(f.norm)].id);
+        if (f.norm == e.norm) on_norm = true;
+      }
+    }
+    if (e.compliant) {
+      r.passed = v.status == Status::compliant;
+      if (!r.passed) {
+        if (v.status == Status::undecided) {
+          r.undecided = true;
+          r.message = "undecided: the solver could not decide every norm";
+        } else if (v.status == Status::gaps) {
+          std::vector<std::string> g;
+          for (const auto& f : v.findings) if (f.kind == FindingKind::gap) g.push_back(prog.norms[static_cast<std::size_t>(f.norm)].id);
+          r.message = fmt::format("the law is silent (gaps) for {}", fmt::join(g, ", "));
+        } else {
+          r.message = fmt::format("conflicts with {}", fmt::join(conflicts, ", "));
+        }
+      }
+    } else {
+      r.passed = on_norm;
+      if (!r.passed) {
+        if (v.status == Status::undecided) {
+          r.undecided = true;
+          r.message = "undecided: the solver could not decide every norm";
+        } else {
+          r.message = conflicts.empty() ? "no conflict found" : fmt::format("no conflict with it; conflicts with {}", fmt::join(conflicts, ", "));
+        }
+      }
+    }
+    out.push_back(std::move(r));
+  }
+  return out;
+}
+
+}  // namespace normcheck

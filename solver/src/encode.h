@@ -1,0 +1,89 @@
+// The Z3 encoding layer: lowers typed IR expressions to z3::expr for one
+// configuration of active rules (each definition and invocation guarded by
+// an assumption literal, so that unsat cores name clauses). The only place,
+// with the analyses in this directory, that includes z3++.h.
+#pragma once
+
+#include <z3++.h>
+
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "normcheck/ir.h"
+
+namespace normcheck::enc {
+
+// A value: one expr for a scalar, one per field for a case.
+struct Val {
+  std::vector<z3::expr> parts;
+};
+
+struct Lowered {
+  z3::expr value;
+  z3::expr defined;  // every decision the value depends on is defined by some rule
+};
+
+struct ActiveDef {
+  int ruleset = -1;
+  int define = -1;
+  const ir::Definition* def = nullptr;
+  z3::expr literal;
+};
+
+struct ActiveInvoke {
+  int ruleset = -1;
+  int invoke = -1;
+  int derogation = -1;
+  z3::expr literal;
+};
+
+struct CallRecord {
+  int symbol = -1;
+  std::vector<Val> args;
+  z3::expr value;
+  z3::expr defined;
+};
+
+class Encoder {
+ public:
+  Encoder(z3::context& ctx, const ir::Program& prog);
+
+  // Selects the rule sets whose definitions and invocations are in effect, in
+  // precedence order (highest first). SUBJECT (a measure) outranks the rules.
+  void configure(const std::vector<int>& rulesets, int subject);
+
+  z3::sort sort(const ir::Type& t);
+  Val fresh(const std::string& name, const ir::Type& t);      // constants for a binder
+  z3::expr case_assumptions(const Val& v, int case_index);     // the case's `assume`s
+  z3::expr scenario_assumptions(int scenario);
+  Lowered lower(const ir::Expr& e, const std::vector<Val>& env);
+
+  std::vector<CallRecord>& calls() { return calls_; }
+  const std::vector<ActiveDef>& defs() const { return defs_; }
+  const std::vector<ActiveInvoke>& invokes() const { return invokes_; }
+  const std::map<std::string, z3::expr>& facts() const { return facts_; }
+  z3::expr enum_value(int e, int v);
+  std::string show(const z3::expr& value, const ir::Type& t);  // a model value in domain terms
+  std::string show_call(const CallRecord& c, const z3::model& m);
+
+ private:
+  Lowered call(const ir::Expr& e, const std::vector<Val>& env);
+  z3::expr coerce(const z3::expr& x, const ir::Type& from, const ir::Type& to);
+  z3::func_decl free_decl(int symbol);
+
+  z3::context& ctx_;
+  const ir::Program& prog_;
+  std::vector<z3::sort> enum_sorts_;
+  std::vector<z3::func_decl_vector> enum_consts_;
+  std::map<int, std::vector<std::size_t>> by_symbol_;  // symbol -> indices into defs_, highest precedence first
+  std::vector<ActiveDef> defs_;
+  std::vector<ActiveInvoke> invokes_;
+  std::map<int, z3::func_decl> free_;
+  std::map<std::string, z3::expr> facts_;
+  std::vector<CallRecord> calls_;
+  int depth_ = 0;  // definition expansion depth; calls are recorded at depth 0
+};
+
+}  // namespace normcheck::enc

@@ -1,0 +1,94 @@
+#!/usr/bin/env python3
+"""Golden tests for what users see.
+
+Each case is a directory tests/golden/cases/NAME with:
+  cmd       the arguments to normcheck, one line (shell-like quoting)
+  gen.py    optional: writes input files into the current directory (a fresh
+            temporary one) before the run; the command then runs there
+  expected  the exit code, stdout and stderr, as produced by --update
+Every case is run twice and must produce the same bytes both times.
+"""
+import argparse
+import os
+import shlex
+import subprocess
+import sys
+import tempfile
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+CASES = os.path.join(ROOT, "tests", "golden", "cases")
+
+
+def run_case(binary, name):
+    case = os.path.join(CASES, name)
+    with open(os.path.join(case, "cmd"), encoding="utf-8") as f:
+        args = shlex.split(f.read().strip())
+    env = dict(os.environ, NO_COLOR="1", LC_ALL="C")
+    gen = os.path.join(case, "gen.py")
+
+    def once():
+        if os.path.exists(gen):
+            with tempfile.TemporaryDirectory() as tmp:
+                with open(gen, encoding="utf-8") as g:
+                    code = g.read()
+                cwd = os.getcwd()
+                os.chdir(tmp)
+                try:
+                    exec(compile(code, gen, "exec"), {"__name__": "gen"})
+                finally:
+                    os.chdir(cwd)
+                p = subprocess.run([binary] + args, cwd=tmp, env=env, capture_output=True, timeout=300)
+        else:
+            p = subprocess.run([binary] + args, cwd=ROOT, env=env, capture_output=True, timeout=300)
+        out = p.stdout.decode("utf-8", "replace")
+        err = p.stderr.decode("utf-8", "replace")
+        return f"$ normcheck {' '.join(shlex.quote(a) for a in args)}\nexit: {p.returncode}\n--- stdout\n{out}--- stderr\n{err}"
+
+    first = once()
+    second = once()
+    return first, second
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--bin", required=True)
+    ap.add_argument("--case", action="append")
+    ap.add_argument("--update", action="store_true")
+    a = ap.parse_args()
+    binary = os.path.abspath(a.bin)
+    names = a.case or sorted(d for d in os.listdir(CASES) if os.path.isdir(os.path.join(CASES, d)))
+    failed = 0
+    for name in names:
+        first, second = run_case(binary, name)
+        path = os.path.join(CASES, name, "expected")
+        if first != second:
+            print(f"FAIL {name}: output differs between two runs (not deterministic)")
+            failed += 1
+            continue
+        if "AddressSanitizer" in first or "runtime error:" in first:
+            print(f"FAIL {name}: sanitizer report\n{first}")
+            failed += 1
+            continue
+        if a.update:
+            with open(path, "w", encoding="utf-8") as f:
+                f.write(first)
+            continue
+        try:
+            with open(path, encoding="utf-8") as f:
+                expected = f.read()
+        except FileNotFoundError:
+            print(f"FAIL {name}: no expected file; run `make golden`")
+            failed += 1
+            continue
+        if expected != first:
+            import difflib
+            diff = difflib.unified_diff(expected.splitlines(True), first.splitlines(True), "expected", "actual")
+            print(f"FAIL {name}:\n{''.join(diff)}")
+            failed += 1
+    total = len(names)
+    print(f"{total - failed} passed, {failed} failed")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,208 @@
+#include <catch2/catch.hpp>
+
+#include <map>
+
+#include "helpers.h"
+#include "render.h"
+
+using namespace normcheck;
+
+namespace {
+
+std::unique_ptr<nc_test::Loaded> program(const std::string& body) {
+  auto l = nc_test::load(std::string(nc_test::kPrelude) + body);
+  INFO(l->codes());
+  REQUIRE(l->prog.has_value());
+  return l;
+}
+
+Verdict verdict(const nc_test::Loaded& l, const std::string& subject, const char* at = "2026-07-01") {
+  const int s = subject.empty() ? -1 : l.prog->find_ruleset(subject);
+  return check_subject(*l.prog, s, nc_test::day(at), -1, 10000);
+}
+
+const std::string kLaw = R"NC(
+norm EU.validity "Refugee permit at least 3 years" {
+  source EU "art. 24(1)"
+  must validity(refugee) >= 3 years
+}
+norm EU.minors "Minors detained only as a last resort" {
+  source EU "art. 13(2)"
+  for p: Person
+  when p.age < 18 years
+  must not detained(p)
+  unless p.last_resort
+}
+rule NL.permits "Permits for five years" {
+  source NL "art. 28"
+  define validity(s) = 60 months
+  define detained(p) = false
+}
+)NC";
+
+}  // namespace
+
+TEST_CASE("current law that meets every norm is compliant", "[check]") {
+  auto l = program(kLaw);
+  auto v = verdict(*l, "");
+  CHECK(v.status == Status::compliant);
+  CHECK(v.norms_checked == 2);
+  CHECK(v.findings.empty());
+}
+
+TEST_CASE("a measure below a norm's floor conflicts, with the clause from the core", "[check]") {
+  auto l = program(kLaw + R"NC(
+measure Short "Two-year permits" {
+  level act
+  effective 2026-07-01
+  define validity(refugee) = 24 months
+  define validity(subsidiary) = 12 months
+})NC");
+  auto v = verdict(*l, "Short");
+  REQUIRE(v.status == Status::conflict);
+  REQUIRE(v.findings.size() == 1);
+  const auto& f = v.findings[0];
+  CHECK(f.code == "C0001");
+  CHECK(l->prog->norms[static_cast<std::size_t>(f.norm)].id == "EU.validity");
+  // exactly the refugee clause, not the subsidiary one
+  REQUIRE(f.clauses.size() == 1);
+  CHECK(f.clauses[0].define == 0);
+  REQUIRE(f.witness.outcomes.size() == 1);
+  CHECK(f.witness.outcomes[0].name == "validity(refugee)");
+  CHECK(f.witness.outcomes[0].value == "24 months");
+}
+
+TEST_CASE("the witness names a concrete case and drops attributes that do not matter", "[check]") {
+  auto l = program(kLaw + R"NC(
+measure Detain "Detain from 16" {
+  level act
+  effective 2026-07-01
+  define detained(p) = p.age >= 16 years
+})NC");
+  auto v = verdict(*l, "Detain");
+  REQUIRE(v.findings.size() == 1);
+  const auto& w = v.findings[0].witness;
+  REQUIRE(w.cases.size() == 1);
+  CHECK(w.cases[0].type == "Person");
+  std::map<std::string, WitnessValue> fields;
+  for (const auto& f : w.cases[0].fields) fields[f.name] = f;
+  CHECK(fields["age"].relevant);
+  CHECK((fields["age"].value == "16 years" || fields["age"].value == "17 years"));
+  CHECK(fields["last_resort"].value == "false");
+  CHECK_FALSE(fields["status"].relevant);
+  CHECK(fields["status"].value == "any");
+}
+
+TEST_CASE("a norm that outranks nothing the measure touches is not checked", "[check]") {
+  auto l = program(kLaw + R"NC(
+measure Other "Longer validity" { level act effective 2026-07-01 define validity(refugee) = 72 months })NC");
+  auto v = verdict(*l, "Other");
+  CHECK(v.status == Status::compliant);
+  CHECK(v.norms_checked == 1);  // only EU.validity depends on `validity`
+}
+
+TEST_CASE("a lower norm does not bind a higher measure; equal rank is a warning", "[check]") {
+  auto l = program(R"NC(
+norm NL.floor "National floor" { source NL "art. 1" must validity(refugee) >= 48 months }
+measure Act "An act" { level act effective 2026-07-01 define validity(refugee) = 36 months }
+measure Decree "A decree" { level decree effective 2026-07-01 define validity(refugee) = 36 months })NC");
+  auto act = verdict(*l, "Act");
+  REQUIRE(act.findings.size() == 1);
+  CHECK(act.findings[0].severity == Severity::warning);
+  CHECK(act.findings[0].code == "C0002");
+  CHECK(act.findings[0].precedence.find("lex posterior") != std::string::npos);
+  CHECK(act.status == Status::compliant);
+  auto decree = verdict(*l, "Decree");
+  REQUIRE(decree.findings.size() == 1);
+  CHECK(decree.findings[0].severity == Severity::error);
+}
+
+TEST_CASE("a silent law is a gap, never compliant and never a conflict", "[check]") {
+  auto l = program(R"NC(
+norm EU.wait "Wait at most 2 years" { source EU "art. 8" for p: Person must wait(p) <= 24 months }
+rule NL.wait "Refugees wait 0 months" { source NL "art. 29" define wait(p) = 0 months when p.status == refugee })NC");
+  auto v = verdict(*l, "");
+  REQUIRE(v.findings.size() == 1);
+  CHECK(v.findings[0].kind == FindingKind::gap);
+  CHECK(v.status == Status::gaps);
+  CHECK(v.findings[0].reason == "no rule defines `wait(p)`");
+}
+
+TEST_CASE("a right is violated only where the rules make it impossible", "[check]") {
+  auto l = program(R"NC(
+decision may_apply(p: Person): bool
+norm EU.apply "Refugees may apply" { source EU "art. 4" for p: Person when p.status == refugee may may_apply(p) }
+measure Ban "No applications under 18" { level act effective 2026-07-01 define may_apply(p) = p.age >= 18 years })NC");
+  CHECK(verdict(*l, "").status == Status::compliant);  // undefined: the right stays open
+  auto v = verdict(*l, "Ban");
+  REQUIRE(v.status == Status::conflict);
+  CHECK(v.findings[0].witness.cases[0].fields[1].value == "refugee");
+}
+
+TEST_CASE("a derogation lifts a norm only when invoked, and reports rely on it", "[check]") {
+  const std::string law = R"NC(
+norm EU.wait "Wait at most 2 years" { source EU "art. 8" for p: Person must wait(p) <= 24 months }
+derogation EU.wait_derog "May require 3 years" {
+  source EU "art. 8, second paragraph"
+  relaxes EU.wait
+  for p: Person
+  must wait(p) <= 36 months
+}
+)NC";
+  auto l = program(law + R"NC(
+measure Plain "Three years" { level act effective 2026-07-01 define wait(p) = 36 months }
+measure Invoking "Three years, invoking" { level act effective 2026-07-01 define wait(p) = 36 months invoke EU.wait_derog }
+measure TooLong "Four years, invoking" { level act effective 2026-07-01 define wait(p) = 48 months invoke EU.wait_derog })NC");
+  CHECK(verdict(*l, "Plain").status == Status::conflict);
+  auto inv = verdict(*l, "Invoking");
+  CHECK(inv.status == Status::compliant);
+  REQUIRE(inv.relies_on.size() == 1);
+  CHECK(l->prog->norms[static_cast<std::size_t>(inv.relies_on[0].derogations[0])].id == "EU.wait_derog");
+  CHECK(verdict(*l, "TooLong").status == Status::conflict);
+}
+
+TEST_CASE("norms apply only within their instrument's period", "[check]") {
+  auto l = program(R"NC(
+norm EU2.floor "Floor from the Pact" { source EU2 "art. 1" must validity(refugee) >= 36 months }
+measure M "Two years" { level act effective 2026-01-01 define validity(refugee) = 24 months })NC");
+  CHECK(verdict(*l, "M", "2026-05-01").status == Status::compliant);
+  CHECK(verdict(*l, "M", "2026-06-12").status == Status::conflict);
+}
+
+TEST_CASE("a conflict already in current law is not blamed on a measure", "[check]") {
+  auto l = program(R"NC(
+norm EU.floor "Floor" { source EU "art. 1" must validity(refugee) >= 36 months }
+rule NL.r "Two years" { source NL "art. 1" define validity(s) = 24 months }
+measure M "Subsidiary one year" { level act effective 2026-07-01 define validity(subsidiary) = 12 months })NC");
+  auto cur = verdict(*l, "");
+  CHECK(cur.status == Status::conflict);
+  auto m = verdict(*l, "M");
+  CHECK(m.status == Status::compliant);
+  CHECK(m.preexisting.size() == 1);
+}
+
+TEST_CASE("expectations pass and fail as stated", "[check]") {
+  auto l = program(kLaw + R"NC(
+measure Short "Two-year permits" { level act effective 2026-07-01 define validity(refugee) = 24 months }
+expect Short conflicts_with EU.validity
+expect Short compliant
+expect current_law compliant at 2026-07-01)NC");
+  auto results = run_expectations(*l->prog, nc_test::day("2026-01-01"), 10000);
+  REQUIRE(results.size() == 3);
+  CHECK(results[0].passed);
+  CHECK_FALSE(results[1].passed);
+  CHECK(results[1].message == "conflicts with EU.validity");
+  CHECK(results[2].passed);
+}
+
+TEST_CASE("the JSON document is versioned and deterministic", "[check]") {
+  auto l = program(kLaw + R"NC(
+measure Short "Two-year permits" { level act effective 2026-07-01 define validity(refugee) = 24 months })NC");
+  CheckOptions o;
+  o.today = nc_test::day("2026-07-01");
+  auto a = render::json_check(l->sm, &*l->prog, {}, check(*l->prog, o));
+  auto b = render::json_check(l->sm, &*l->prog, {}, check(*l->prog, o));
+  CHECK(a == b);
+  CHECK(a.find("\"schema_version\": 1") != std::string::npos);
+  CHECK(a.find("\"status\": \"conflict\"") != std::string::npos);
+}
