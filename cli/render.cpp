@@ -37,13 +37,31 @@ std::string location(const SourceManager& sm, const Span& s) {
   return fmt::format("{}:{}:{}", sm.file(s.file).path, lc.line, lc.column);
 }
 
+// A source line as it may be printed: tabs become spaces (they would
+// misalign the caret), control bytes and invalid UTF-8 become `?`.
+std::string printable(const std::string& in) {
+  std::string out;
+  for (std::size_t i = 0; i < in.size();) {
+    const auto c = static_cast<unsigned char>(in[i]);
+    if (c == '\t') { out += ' '; ++i; continue; }
+    if (c < 0x20 || c == 0x7f) { out += '?'; ++i; continue; }
+    if (c < 0x80) { out += static_cast<char>(c); ++i; continue; }
+    const std::size_t n = (c & 0xE0) == 0xC0 ? 1 : (c & 0xF0) == 0xE0 ? 2 : (c & 0xF8) == 0xF0 ? 3 : 0;
+    bool ok = n > 0;
+    for (std::size_t k = 1; ok && k <= n; ++k) ok = i + k < in.size() && (static_cast<unsigned char>(in[i + k]) & 0xC0) == 0x80;
+    if (!ok) { out += '?'; ++i; continue; }
+    out.append(in, i, n + 1);
+    i += n + 1;
+  }
+  return out;
+}
+
 // The source line of SPAN with a caret line under it.
 std::string snippet(const SourceManager& sm, const Span& s, const Paint& p, Severity sev, const std::string& label = "") {
   if (!s.valid()) return "";
   const LineCol lc = sm.start(s);
   std::string line(sm.line_text(s.file, lc.line));
-  // tabs would misalign the caret: show them as spaces
-  std::replace(line.begin(), line.end(), '\t', ' ');
+  line = printable(line);
   const std::string num = std::to_string(lc.line);
   const std::string pad(num.size(), ' ');
   // caret width in characters, to the end of the span or of the line

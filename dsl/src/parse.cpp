@@ -123,9 +123,7 @@ class CollectingListener : public antlr4::BaseErrorListener {
       message = fmt::format("unexpected {}", found);
     }
     auto& d = diags_.error("E0003", sp, message);
-    if (offending && offending->getType() == NormParser::IDENT && parser) {
-      // A reserved word used as a name is a common slip.
-    }
+    if (offending && offending->getType() == antlr4::Token::EOF) d.help = "is a closing `}` or `)` missing?";
     if (offending && is_keyword(offending->getType()) && expected.find("a name") != std::string::npos) {
       d.help = fmt::format("`{}` is a reserved word and cannot be used as a name", offending->getText());
     }
