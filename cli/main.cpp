@@ -142,7 +142,7 @@ int main(int argc, char** argv) {
   auto* check_cmd = app.add_subcommand("check", "check measures and current law against the norms in force at a date");
   add_common(check_cmd, common);
   check_cmd->add_option("--at", at, "check date YYYY-MM-DD (default: each measure's effective date; today for current law)");
-  check_cmd->add_option("--measure", measures, "check only this measure (repeatable)");
+  check_cmd->add_option("--measure", measures, "check only this measure (repeatable)")->allow_extra_args(false);
   check_cmd->add_option("--scenario", scenario, "assume the named scenario");
 
   auto* test_cmd = app.add_subcommand("test", "run every `expect` in the rule files; last line `N passed, N failed`");
