@@ -87,6 +87,9 @@ class Checker {
       ++v.norms_checked;
       check_norm(static_cast<int>(n), v);
     }
+    if (v.norms_checked == 0)
+      v.notes.push_back(fmt::format("no norm in force on {} depends on what {} changes", ir::format_date(at_),
+                                    subject_ < 0 ? std::string("current law") : "this measure"));
     bool undecided = false, conflict = false, gaps = false;
     for (const auto& f : v.findings) {
       if (f.kind == FindingKind::undecided) undecided = true;
