@@ -2,6 +2,7 @@
 // renderer and maps the outcome to an exit code. No analysis lives here.
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -53,7 +54,8 @@ int run_check(const Common& c, const std::string& at, const std::vector<std::str
   CheckOptions opt;
   opt.today = today();
   opt.timeout_ms = c.timeout_ms;
-  opt.measures = measures;
+  for (const auto& m : measures)
+    if (std::find(opt.measures.begin(), opt.measures.end(), m) == opt.measures.end()) opt.measures.push_back(m);
   opt.current_law = measures.empty();
   if (!at.empty()) {
     auto d = ir::parse_date(at);

@@ -73,20 +73,27 @@ std::string snippet(const SourceManager& sm, const Span& s, const Paint& p, Seve
     for (unsigned char c : line) if ((c & 0xC0) != 0x80) ++chars;
     width = chars >= lc.column ? chars - lc.column + 1 : 1;
   }
-  // Long lines are cut to keep the output readable.
+  // Long lines are shown as a window around the caret, cut on characters.
   constexpr std::size_t kMax = 160;
-  if (line.size() > kMax) {
-    std::size_t cut = kMax;
-    while (cut > 0 && (static_cast<unsigned char>(line[cut]) & 0xC0) == 0x80) --cut;
-    line = line.substr(0, cut) + "...";
+  std::size_t col = lc.column - 1;  // in characters
+  std::vector<std::size_t> starts;  // byte offset of each character
+  for (std::size_t i = 0; i < line.size(); ++i)
+    if ((static_cast<unsigned char>(line[i]) & 0xC0) != 0x80) starts.push_back(i);
+  if (starts.size() > kMax) {
+    const std::size_t first = col > kMax / 2 ? col - kMax / 2 : 0;
+    const std::size_t last = std::min(starts.size(), first + kMax);
+    const std::size_t b = starts[first];
+    const std::size_t e = last < starts.size() ? starts[last] : line.size();
+    line = (first > 0 ? "..." : "") + line.substr(b, e - b) + (last < starts.size() ? "..." : "");
+    col = col - first + (first > 0 ? 3 : 0);
   }
-  width = std::min<std::size_t>(width, kMax);
+  width = std::max<std::size_t>(1, std::min<std::size_t>(width, kMax / 2));
   std::string carets(width, '^');
   std::string marks = sev == Severity::error ? p.red(carets) : sev == Severity::warning ? p.yellow(carets) : p.cyan(carets);
   std::string out;
   out += fmt::format("{} {}\n", pad, p.blue("|"));
   out += fmt::format("{} {} {}\n", p.blue(num), p.blue("|"), line);
-  out += fmt::format("{} {} {}{}{}\n", pad, p.blue("|"), std::string(std::min<std::size_t>(lc.column - 1, kMax), ' '), marks,
+  out += fmt::format("{} {} {}{}{}\n", pad, p.blue("|"), std::string(col, ' '), marks,
                      label.empty() ? "" : " " + label);
   return out;
 }

@@ -5,6 +5,7 @@
 #include <functional>
 #include <fstream>
 #include <map>
+#include <optional>
 #include <set>
 #include <sstream>
 
@@ -36,11 +37,18 @@ struct Loader {
       report(from, path, "E0503", fmt::format("cannot import `{}`: it is a directory", path.string()));
       return std::nullopt;
     }
+    // Never open anything but a regular file: a FIFO or a device would block.
+    const auto st = fs::status(path, ec);
+    if (ec || !fs::is_regular_file(st)) {
+      std::string why = "no such file";
+      if (fs::is_symlink(fs::symlink_status(path, ec)) && !fs::exists(st)) why = "a broken or looping symbolic link";
+      else if (fs::exists(st)) why = "not a regular file";
+      report(from, path, "E0501", fmt::format("cannot read `{}`: {}", path.string(), why));
+      return std::nullopt;
+    }
     std::ifstream in(path, std::ios::binary);
-    if (!in || !fs::is_regular_file(path, ec)) {
-      const bool exists = fs::exists(path, ec);
-      report(from, path, "E0501",
-             fmt::format("cannot read `{}`: {}", path.string(), exists ? "permission denied or not a regular file" : "no such file"));
+    if (!in) {
+      report(from, path, "E0501", fmt::format("cannot read `{}`: permission denied", path.string()));
       return std::nullopt;
     }
     // Read at most one byte past the limit: the parser reports the size.
@@ -100,6 +108,49 @@ struct Loader {
   }
 };
 
+// Puts every file after the files it imports, ties broken by canonical path,
+// so that "later in the source" never depends on the order of the command line.
+std::vector<ast::File> order_files(const SourceManager& sm, std::vector<ast::File> files,
+                                   const std::map<FileId, std::vector<std::pair<FileId, Span>>>& edges) {
+  std::map<FileId, std::size_t> index;
+  for (std::size_t i = 0; i < files.size(); ++i) index[files[i].file] = i;
+  std::map<FileId, std::size_t> pending;  // imports not yet placed
+  std::map<FileId, std::vector<FileId>> importers;
+  for (const auto& f : files) {
+    pending[f.file] = 0;
+    auto it = edges.find(f.file);
+    if (it == edges.end()) continue;
+    std::set<FileId> seen;
+    for (const auto& [g, span] : it->second) {
+      if (g == f.file || !index.count(g) || !seen.insert(g).second) continue;
+      ++pending[f.file];
+      importers[g].push_back(f.file);
+    }
+  }
+  auto key = [&](FileId f) { return std::make_pair(sm.file(f).canonical, f); };
+  std::set<std::pair<std::string, FileId>> ready;
+  for (const auto& [f, n] : pending)
+    if (n == 0) ready.insert(key(f));
+  std::vector<ast::File> out;
+  std::set<FileId> placed;
+  while (out.size() < files.size()) {
+    if (ready.empty()) {
+      // an import cycle (already reported): place the first unplaced file by path
+      std::optional<std::pair<std::string, FileId>> next;
+      for (const auto& [f, n] : pending)
+        if (!placed.count(f) && (!next || key(f) < *next)) next = key(f);
+      ready.insert(*next);
+    }
+    const FileId f = ready.begin()->second;
+    ready.erase(ready.begin());
+    if (!placed.insert(f).second) continue;
+    out.push_back(std::move(files[index[f]]));
+    for (FileId g : importers[f])
+      if (pending[g] > 0 && --pending[g] == 0 && !placed.count(g)) ready.insert(key(g));
+  }
+  return out;
+}
+
 }  // namespace
 
 std::vector<ast::File> load_files(SourceManager& sm, const std::vector<std::string>& paths, Diagnostics& diags,
@@ -130,7 +181,7 @@ std::vector<ast::File> load_files(SourceManager& sm, const std::vector<std::stri
     }
   }
   loader.find_cycles();
-  return std::move(loader.files);
+  return order_files(sm, std::move(loader.files), loader.edges);
 }
 
 }  // namespace normcheck

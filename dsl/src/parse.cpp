@@ -612,17 +612,29 @@ std::optional<ast::File> parse_file(const SourceManager& sm, FileId file, Diagno
 
   // Guard the recursive descent: nesting of brackets, prefix operators, `if`
   // and right-associative `implies` all recurse in the generated parser.
-  std::size_t brackets = 0, chain = 0;
+  std::size_t brackets = 0, chain = 0, prefix = 0;
+  bool after_operand = false;  // a `-` after an operand is binary and does not nest
   for (auto* t : tokens.getTokens()) {
     const std::size_t type = t->getType();
     if (t->getChannel() != antlr4::Token::DEFAULT_CHANNEL) continue;
-    if (t->getText() == "(" || t->getText() == "{") ++brackets;
-    else if ((t->getText() == ")" || t->getText() == "}") && brackets > 0) --brackets;
-    if (!is_expression_token(type)) chain = 0;
-    else if (type == NormLexer::NOT || type == NormLexer::IF || type == NormLexer::IMPLIES || t->getText() == "!" ||
-             t->getText() == "-" || t->getText() == "=>")
+    const std::string text = t->getText();
+    if (text == "(" || text == "{") ++brackets;
+    else if ((text == ")" || text == "}") && brackets > 0) --brackets;
+    // `not`, `!` and prefix `-` recurse once each until their operand; `if`
+    // and the right-associative `implies` recurse for the rest of the expression.
+    if (!is_expression_token(type)) {
+      chain = 0;
+      prefix = 0;
+    } else if (type == NormLexer::NOT || text == "!" || (text == "-" && !after_operand)) {
+      ++prefix;
+    } else if (type == NormLexer::IF || type == NormLexer::IMPLIES || text == "=>") {
       ++chain;
-    if (brackets + chain > options.max_nesting) {
+    } else if (text != "(" && text != "{") {
+      prefix = 0;
+    }
+    after_operand = type == NormLexer::IDENT || type == NormLexer::NUMBER || type == NormLexer::DATE ||
+                    type == NormLexer::TRUE || type == NormLexer::FALSE || text == ")";
+    if (brackets + chain + prefix > options.max_nesting) {
       diags.error("E0005", Span{file, cps[std::min<std::size_t>(t->getStartIndex(), cps.size() - 1)],
                                 cps[std::min<std::size_t>(t->getStopIndex() + 1, cps.size() - 1)]},
                   fmt::format("nesting deeper than {} levels", options.max_nesting))
@@ -637,7 +649,7 @@ std::optional<ast::File> parse_file(const SourceManager& sm, FileId file, Diagno
   if (listener.count() > 0) return std::nullopt;
 
   const std::size_t before = diags.error_count();
-  Transformer tr(file, cps, diags, options.max_nesting);
+  Transformer tr(file, cps, diags, options.max_expr_depth);
   ast::File out = tr.file(tree);
   if (diags.error_count() > before) return std::nullopt;
   return out;

@@ -212,6 +212,19 @@ class Analyzer {
     return p;
   }
 
+  // `valid` narrows the instrument's period; it never extends it.
+  ir::Period narrow(const ir::Period& outer, const ir::Period& inner, Span at) {
+    ir::Period p = outer;
+    if (inner.from && (!p.from || *inner.from > *p.from)) p.from = inner.from;
+    if (inner.until && (!p.until || *inner.until < *p.until)) p.until = inner.until;
+    if (p.from && p.until && *p.until <= *p.from && !(inner.from && inner.until && *inner.until <= *inner.from))
+      diags_.error("E0402", at, fmt::format("the `valid` period lies outside the period of its instrument ({} to {})",
+                                            outer.from ? ir::format_date(*outer.from) : "always",
+                                            outer.until ? ir::format_date(*outer.until) : "open"))
+          .help = "`valid` can only narrow the period in which the instrument applies";
+    return p;
+  }
+
   std::optional<Type> type(const ast::TypeRef& t) {
     switch (t.kind) {
       case ast::TypeRef::boolean: return Type{Type::boolean, -1, {}, {}, 1};
@@ -290,7 +303,23 @@ class Analyzer {
     auto& out = prog_.cases[index];
     std::vector<ir::Binder> binders{{c.name.text, Type{Type::record, static_cast<int>(index), {}, {}, 1}, c.name.span}};
     Scope scope{&binders, static_cast<int>(index)};
-    for (const auto& a : c.assumes) out.assumes.push_back(boolean(*a, scope, "an `assume`"));
+    for (const auto& a : c.assumes) {
+      out.assumes.push_back(boolean(*a, scope, "an `assume`"));
+      world_only(*out.assumes.back(), "a case");
+    }
+  }
+
+  // Assumptions describe the world: they may not presuppose what the state decides.
+  void world_only(const ir::Expr& e, const char* where) {
+    if (e.op == ir::Op::call && e.index >= 0) {
+      const auto& sym = prog_.symbols[static_cast<std::size_t>(e.index)];
+      if (sym.kind != ir::SymbolKind::fact) {
+        diags_.error("E0312", e.span, fmt::format("{} cannot assume anything about `{}`, which the rules decide", where, sym.name))
+            .help = "assumptions speak of facts and case attributes; rules and measures define decisions and params";
+        return;
+      }
+    }
+    for (const auto& a : e.args) world_only(*a, where);
   }
 
   std::vector<ir::Binder> binders(const std::vector<ast::Binder>& bs, bool allow_enum) {
@@ -360,7 +389,10 @@ class Analyzer {
     out.span = s.span;
     std::vector<ir::Binder> none;
     Scope scope{&none, -1};
-    for (const auto& a : s.assumes) out.assumes.push_back(boolean(*a, scope, "an `assume`"));
+    for (const auto& a : s.assumes) {
+      out.assumes.push_back(boolean(*a, scope, "an `assume`"));
+      world_only(*out.assumes.back(), "a scenario");
+    }
     prog_.scenarios.push_back(std::move(out));
   }
 
@@ -408,11 +440,7 @@ class Analyzer {
       if (n.source->article.empty()) diags_.error("E0405", n.source->span, "the article cited is empty");
     }
     if (out.instrument >= 0) out.period = prog_.instruments[static_cast<std::size_t>(out.instrument)].period;
-    if (n.valid_from || n.valid_until) {
-      auto p = period(n.valid_from, n.valid_until, n.span);
-      if (p.from) out.period.from = p.from;
-      if (p.until) out.period.until = p.until;
-    }
+    if (n.valid_from || n.valid_until) out.period = narrow(out.period, period(n.valid_from, n.valid_until, n.span), n.span);
     out.binders = binders(n.binders, true);
     Scope scope{&out.binders, -1};
     out.cond = conjunction(n.whens, scope, ir::Op::and_, "a `when` condition");
@@ -511,11 +539,7 @@ class Analyzer {
       out.period.from = out.effective;
       if (r.source && out.instrument >= 0 && !r.level) out.level = prog_.instruments[static_cast<std::size_t>(out.instrument)].level;
     }
-    if (r.valid_from || r.valid_until) {
-      auto p = period(r.valid_from, r.valid_until, r.span);
-      if (p.from) out.period.from = p.from;
-      if (p.until) out.period.until = p.until;
-    }
+    if (r.valid_from || r.valid_until) out.period = narrow(out.period, period(r.valid_from, r.valid_until, r.span), r.span);
     for (const auto& d : r.defines) out.defines.push_back(define(d, index));
     for (const auto& inv : r.invokes) {
       const DeclRef* ref = lookup(inv.text);
@@ -825,8 +849,8 @@ class Analyzer {
       if (__builtin_mul_overflow(num, u->factor, &num)) overflow = true;
     }
     if (overflow || num > (std::int64_t{1} << 53)) {
-      diags_.error("E0303", e.span, fmt::format("the number `{}` is too large", e.text))
-          .help = "numbers are limited to 2^53 in the base unit";
+      diags_.error("E0303", e.span, fmt::format("the number `{}` is too large or too precise", e.text))
+          .help = "numbers are limited to 2^53 in the base unit, with at most 15 digits in all";
       return error_node(e.span);
     }
     auto n = node(dot == std::string::npos ? ir::Op::int_lit : ir::Op::dec_lit, t, e.span);
@@ -875,6 +899,7 @@ class Analyzer {
       if (it->second.size() > 1) {
         std::vector<std::string> options;
         for (auto [en, vi] : it->second) options.push_back(prog_.enums[static_cast<std::size_t>(en)].name + "." + n);
+        std::sort(options.begin(), options.end());
         diags_.error("E0203", e.span, fmt::format("`{}` is a value of several enums", n))
             .help = fmt::format("write one of: {}", fmt::join(options, ", "));
         return error_node(e.span);

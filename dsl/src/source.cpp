@@ -11,8 +11,10 @@ FileId SourceManager::add(std::string path, std::string canonical, std::string t
   f.canonical = std::move(canonical);
   f.text = std::move(text);
   f.line_starts.push_back(0);
+  // A line ends at \n, \r\n, or a lone \r (as the lexer accepts all three).
   for (std::uint32_t i = 0; i < f.text.size(); ++i) {
-    if (f.text[i] == '\n') f.line_starts.push_back(i + 1);
+    if (f.text[i] == '\n' || (f.text[i] == '\r' && (i + 1 >= f.text.size() || f.text[i + 1] != '\n')))
+      f.line_starts.push_back(i + 1);
   }
   files_.push_back(std::move(f));
   return files_.back().id;

@@ -3,7 +3,10 @@
 //   violation(c) = cond(c) & !unless(c) & !excuse(c) & defined(c) & !requirement(c)
 //   gap(c)       = cond(c) & !unless(c) & !excuse(c) & !defined(c)      (must / must not)
 // A measure M conflicts with N iff some case c satisfies the assumptions and
-// violation_with_M(c) & !violation_without_M(c): the violation is M's doing.
+// violation(c) & fired_M(c): N is violated in a case where one of M's
+// definitions decides an outcome N depends on. Current law conflicts with N
+// when rules of lower (error) or equal (precedence) rank do so; violations
+// that only higher-ranked rules cause are theirs to make (lex superior).
 #include "normcheck/check.h"
 
 #include <algorithm>
@@ -53,6 +56,8 @@ struct Query {
   std::vector<std::size_t> world;  // indices into witness_vars
   std::vector<enc::CallRecord> calls;
   std::vector<ir::Type> var_types;
+  std::map<int, z3::expr> fired;
+  std::vector<std::string> binder_names;
 };
 
 class Checker {
@@ -156,8 +161,10 @@ class Checker {
 
   Query build(const ir::Norm& n) {
     std::vector<enc::Val> env;
-    Query q{ctx_.bool_val(true), ctx_.bool_val(false), ctx_.bool_val(false), ctx_.bool_val(false), {}, {}, {}, {}, {}};
+    Query q{ctx_.bool_val(true), ctx_.bool_val(false), ctx_.bool_val(false), ctx_.bool_val(false), {}, {}, {}, {}, {}, {}, {}};
+    enc_.begin_norm();
     for (const auto& b : n.binders) {
+      q.binder_names.push_back(b.name);
       enc::Val v = enc_.fresh(b.name, b.type);
       std::vector<std::size_t> idx;
       if (b.type.kind == ir::Type::record) {
@@ -184,26 +191,41 @@ class Checker {
     if (n.unless) unless = enc_.lower(*n.unless, env);
     enc::Lowered body = enc_.lower(*n.body, env);
     q.calls = enc_.calls();
-    // excuse: an invoked derogation whose conditions and own requirement hold
+    // excuse: an invoked derogation, in force, whose conditions and own
+    // requirement hold; where those depend on an undefined decision, whether
+    // the norm is met is itself undefined
     z3::expr excuse = ctx_.bool_val(false);
+    z3::expr excuse_defined = T;
     for (int d : n.derogations) {
+      const auto& dn = prog_.norms[static_cast<std::size_t>(d)];
+      if (!dn.period.contains(at_)) continue;
       z3::expr invoked = ctx_.bool_val(false);
       for (const auto& inv : enc_.invokes())
         if (inv.derogation == d) invoked = invoked || inv.literal;
       if (invoked.is_false()) continue;
-      const auto& dn = prog_.norms[static_cast<std::size_t>(d)];
-      z3::expr holds = invoked;
-      if (dn.cond) holds = holds && enc_.lower(*dn.cond, env).value;
-      if (dn.unless) holds = holds && !enc_.lower(*dn.unless, env).value;
+      z3::expr holds = invoked, parts_defined = T;
+      if (dn.cond) {
+        auto c = enc_.lower(*dn.cond, env);
+        holds = holds && c.value;
+        parts_defined = parts_defined && c.defined;
+      }
+      if (dn.unless) {
+        auto u = enc_.lower(*dn.unless, env);
+        holds = holds && !u.value;
+        parts_defined = parts_defined && u.defined;
+      }
       if (dn.body && dn.modality) {
         auto b = enc_.lower(*dn.body, env);
-        holds = holds && b.defined && requirement(dn, b);
+        holds = holds && requirement(dn, b);
+        parts_defined = parts_defined && b.defined;
       }
-      excuse = excuse || holds;
+      excuse = excuse || (holds && parts_defined);
+      excuse_defined = excuse_defined && z3::implies(invoked, parts_defined);
     }
     enc_.calls().clear();
+    q.fired = enc_.fired();
     const z3::expr applies = cond.value && !unless.value;
-    const z3::expr defined = cond.defined && unless.defined && body.defined;
+    const z3::expr defined = cond.defined && unless.defined && body.defined && excuse_defined;
     const z3::expr broken = !requirement(n, body);
     if (*n.modality == ir::Modality::may) {
       q.violation = applies && defined && broken && !excuse;
@@ -214,11 +236,12 @@ class Checker {
       q.violation_plain = applies && defined && broken;
       q.gap = applies && !excuse && !defined;
     }
-    for (const auto& [name, e] : enc_.facts()) {
+    q.assumptions = q.assumptions && enc_.fact_constraints();
+    for (const auto& [name, e] : enc_.facts_used()) {
       q.world.push_back(q.witness_vars.size());
       q.witness_vars.emplace_back(name, e);
-      for (const auto& s : prog_.symbols)
-        if (s.name == name) q.var_types.push_back(s.result);
+      for (const auto& sym : prog_.symbols)
+        if (sym.name == name) q.var_types.push_back(sym.result);
     }
     return q;
   }
@@ -238,38 +261,53 @@ class Checker {
     return v;
   }
 
-  // Replaces the subject's clause literals by false.
-  z3::expr without_subject(const z3::expr& e) {
-    z3::expr_vector from(ctx_), to(ctx_);
-    for (const auto& d : enc_.defs())
-      if (d.ruleset == subject_) { from.push_back(d.literal); to.push_back(ctx_.bool_val(false)); }
-    for (const auto& i : enc_.invokes())
-      if (i.ruleset == subject_) { from.push_back(i.literal); to.push_back(ctx_.bool_val(false)); }
-    if (from.empty()) return e;
-    z3::expr copy = e;
-    return copy.substitute(from, to);
+  // When one of the definitions of the given rule sets decides an outcome
+  // the norm depends on.
+  z3::expr fired_by(const Query& q, const std::vector<int>& rulesets) {
+    z3::expr acc = ctx_.bool_val(false);
+    for (int r : rulesets) {
+      auto it = q.fired.find(r);
+      if (it != q.fired.end()) acc = acc || it->second;
+    }
+    return acc;
+  }
+
+  // The groups of rule sets a conflict is blamed on, in order: a measure
+  // alone; for current law, the rules ranked below the norm, then those of
+  // equal rank (rules above it prevail: lex superior).
+  std::vector<std::vector<int>> blame_groups(int nrank) const {
+    if (subject_ >= 0) return {{subject_}};
+    std::vector<int> below, equal;
+    for (int r : active_) {
+      const int rank = prog_.rulesets[static_cast<std::size_t>(r)].level.rank;
+      if (rank < nrank) below.push_back(r);
+      else if (rank == nrank) equal.push_back(r);
+    }
+    return {below, equal};
   }
 
   void check_norm(int ni, Verdict& v) {
     const auto& n = prog_.norms[static_cast<std::size_t>(ni)];
     spdlog::debug("checking {} against {}", subject_ < 0 ? std::string("current law") : prog_.rulesets[static_cast<std::size_t>(subject_)].id, n.id);
     Query q = build(n);
-    // 1. conflict
-    z3::expr target = q.violation;
-    if (subject_ >= 0) target = q.violation && !without_subject(q.violation);
-    z3::solver s = solver();
-    s.add(q.assumptions);
-    s.add(target);
-    z3::check_result r = s.check(lits_on());
-    if (r == z3::unknown) {
-      undecided(v, ni, s.reason_unknown());
-      return;
+    // 1. conflict: a violation in a case that the blamed rule sets decide
+    for (const auto& group : blame_groups(rank_of_norm(n))) {
+      if (group.empty()) continue;
+      z3::expr target = q.violation && fired_by(q, group);
+      z3::solver s = solver();
+      s.add(q.assumptions);
+      s.add(target);
+      z3::check_result r = s.check(lits_on());
+      if (r == z3::unknown) {
+        undecided(v, ni, s.reason_unknown());
+        return;
+      }
+      if (r == z3::sat) {
+        conflict(v, ni, q, s.get_model(), target, group);
+        return;
+      }
     }
-    if (r == z3::sat) {
-      conflict(v, ni, q, s.get_model(), target);
-      return;
-    }
-    // 2. pre-existing conflict of current law (measure checks)
+    // 2. a violation current law already has (measure checks)
     if (subject_ >= 0) {
       z3::solver s2 = solver();
       s2.add(q.assumptions);
@@ -291,7 +329,23 @@ class Checker {
         return;
       }
     }
-    // 4. derogations relied on
+    // 4. compliance must not be vacuous: the assumptions must admit some case
+    {
+      z3::solver s5 = solver();
+      s5.add(q.assumptions);
+      auto a = s5.check(lits_on());
+      if (a != z3::sat) {
+        std::string why = a == z3::unknown ? s5.reason_unknown() : "the assumptions about the cases";
+        if (a == z3::unsat) {
+          why = scenario_ >= 0 ? fmt::format("the assumptions of scenario `{}` and of the cases contradict each other; nothing can be concluded",
+                                             prog_.scenarios[static_cast<std::size_t>(scenario_)].name)
+                               : "the `assume`s of the cases this norm speaks of contradict each other; nothing can be concluded";
+        }
+        undecided(v, ni, why);
+        return;
+      }
+    }
+    // 5. derogations relied on
     if (!n.derogations.empty()) {
       z3::solver s4 = solver();
       s4.add(q.assumptions);
@@ -300,7 +354,8 @@ class Checker {
         Reliance rel{ni, {}};
         for (int d : n.derogations)
           for (const auto& inv : enc_.invokes())
-            if (inv.derogation == d && std::find(rel.derogations.begin(), rel.derogations.end(), d) == rel.derogations.end())
+            if (inv.derogation == d && prog_.norms[static_cast<std::size_t>(d)].period.contains(at_) &&
+                std::find(rel.derogations.begin(), rel.derogations.end(), d) == rel.derogations.end())
               rel.derogations.push_back(d);
         if (!rel.derogations.empty()) v.relies_on.push_back(std::move(rel));
       }
@@ -353,7 +408,7 @@ class Checker {
     std::set<std::string> seen;
     for (const auto& c : q.calls) {
       const auto& sym = prog_.symbols[static_cast<std::size_t>(c.symbol)];
-      std::string head = enc_.show_call(c, m);
+      std::string head = enc_.show_call(c, m, q.binder_names);
       if (!seen.insert(head).second) continue;
       const bool def = m.eval(c.defined, true).is_true();
       w.outcomes.push_back({head, def ? enc_.show(m.eval(c.value, true), sym.result) : "undefined", def});
@@ -410,7 +465,7 @@ class Checker {
     return out;
   }
 
-  void conflict(Verdict& v, int ni, const Query& q, const z3::model& m, const z3::expr& target) {
+  void conflict(Verdict& v, int ni, const Query& q, const z3::model& m, const z3::expr& target, const std::vector<int>& group) {
     const auto& n = prog_.norms[static_cast<std::size_t>(ni)];
     Finding f;
     f.kind = FindingKind::conflict;
@@ -418,35 +473,37 @@ class Checker {
     f.clauses = core(q, m, q.violation);
     f.witness = witness(q, m, target);
     const int nrank = rank_of_norm(n);
-    const ir::Level* lower = nullptr;
-    std::optional<ir::Day> lower_from;
-    if (subject_ >= 0) {
-      const auto& rs = prog_.rulesets[static_cast<std::size_t>(subject_)];
-      lower = &rs.level;
-      lower_from = rs.period.from;
-    } else {
+    // the blamed side: the measure, or the latest blamed rule in the core
+    const auto& first = prog_.rulesets[static_cast<std::size_t>(group.front())];
+    ir::Level level = first.level;
+    std::optional<ir::Day> from = first.period.from;
+    if (subject_ < 0) {
+      bool found = false;
       for (const auto& c : f.clauses) {
+        if (std::find(group.begin(), group.end(), c.ruleset) == group.end()) continue;
         const auto& rs = prog_.rulesets[static_cast<std::size_t>(c.ruleset)];
-        if (!lower || rs.level.rank > lower->rank) {
-          lower = &rs.level;
-          lower_from = rs.period.from;
+        if (!found || (rs.period.from && (!from || *rs.period.from > *from))) {
+          level = rs.level;
+          from = rs.period.from;
+          found = true;
         }
       }
     }
-    if (lower && lower->rank > nrank) {
-      // the rule outranks the norm: lex superior, the rule prevails
-      return;
-    }
-    if (lower && lower->rank == nrank) {
-      f.severity = Severity::warning;
-      f.code = "C0002";
+    f.severity = Severity::error;
+    f.code = "C0001";
+    if (level.rank == nrank) {
+      // equal rank: lex posterior decides which prevails
       const auto nfrom = n.period.from;
-      const bool later = lower_from && (!nfrom || *lower_from > *nfrom);
-      f.precedence = later ? fmt::format("equal rank ({}): by lex posterior the later rule prevails over `{}`", lower->name, n.id)
-                           : fmt::format("equal rank ({}): by lex posterior `{}`, the later rule, prevails", lower->name, n.id);
-    } else {
-      f.severity = Severity::error;
-      f.code = "C0001";
+      const bool later = from && (!nfrom || *from > *nfrom);
+      if (later) {
+        f.severity = Severity::warning;
+        f.code = "C0002";
+        f.precedence = fmt::format("equal rank ({}): the {} takes effect after `{}` and prevails over it (lex posterior)", level.name,
+                                   subject_ >= 0 ? "measure" : "rule", n.id);
+      } else {
+        f.precedence = fmt::format("equal rank ({}): `{}` is not older than the {} and prevails over it (lex posterior)", level.name, n.id,
+                                   subject_ >= 0 ? "measure" : "rule");
+      }
     }
     v.findings.push_back(std::move(f));
   }
@@ -544,12 +601,19 @@ std::vector<ExpectResult> run_expectations(const ir::Program& prog, ir::Day toda
     auto it = cache.find(key);
     if (it == cache.end()) it = cache.emplace(key, check_subject(prog, e.subject, at, e.scenario, timeout_ms)).first;
     const Verdict& v = it->second;
+    // `conflicts_with` asks for a conflict the subject loses: an error. An
+    // equal-rank conflict that lex posterior resolves in the subject's
+    // favour (a warning) does not count, so that `compliant` and
+    // `conflicts_with` never both pass.
     std::vector<std::string> conflicts;
-    bool on_norm = false;
+    bool on_norm = false, resolved_on_norm = false;
     for (const auto& f : v.findings) {
-      if (f.kind == FindingKind::conflict) {
+      if (f.kind != FindingKind::conflict) continue;
+      if (f.severity == Severity::error) {
         conflicts.push_back(prog.norms[static_cast<std::size_t>(f.norm)].id);
         if (f.norm == e.norm) on_norm = true;
+      } else if (f.norm == e.norm) {
+        resolved_on_norm = true;
       }
     }
     if (e.compliant) {
@@ -573,7 +637,9 @@ std::vector<ExpectResult> run_expectations(const ir::Program& prog, ir::Day toda
           r.undecided = true;
           r.message = "undecided: the solver could not decide every norm";
         } else {
-          r.message = conflicts.empty() ? "no conflict found" : fmt::format("no conflict with it; conflicts with {}", fmt::join(conflicts, ", "));
+          r.message = resolved_on_norm ? "only an equal-rank conflict, which lex posterior resolves in its favour"
+                      : conflicts.empty() ? "no conflict found"
+                                          : fmt::format("no conflict with it; conflicts with {}", fmt::join(conflicts, ", "));
         }
       }
     }

@@ -6,7 +6,7 @@
 
 namespace normcheck::enc {
 
-Encoder::Encoder(z3::context& ctx, const ir::Program& prog) : ctx_(ctx), prog_(prog) {
+Encoder::Encoder(z3::context& ctx, const ir::Program& prog) : ctx_(ctx), prog_(prog), fact_constraints_(ctx.bool_val(true)) {
   for (const auto& e : prog.enums) {
     std::vector<std::string> names;
     for (const auto& v : e.values) names.push_back(e.name + "." + v);
@@ -17,6 +17,13 @@ Encoder::Encoder(z3::context& ctx, const ir::Program& prog) : ctx_(ctx), prog_(p
     enum_sorts_.push_back(s);
     enum_consts_.push_back(consts);
   }
+}
+
+void Encoder::begin_norm() {
+  calls_.clear();
+  fired_.clear();
+  facts_used_.clear();
+  fact_constraints_ = ctx_.bool_val(true);
 }
 
 void Encoder::configure(const std::vector<int>& rulesets, int subject) {
@@ -65,9 +72,9 @@ Val Encoder::fresh(const std::string& name, const ir::Type& t) {
   if (t.kind == ir::Type::record) {
     // fields declared in a larger unit hold whole units (`int years`: multiples of 12 months)
     for (const auto& f : prog_.cases[static_cast<std::size_t>(t.index)].fields)
-      v.parts.push_back(ctx_.constant(fmt::format("{}.{}", name, f.name).c_str(), sort(f.type)));
+      v.parts.push_back(ctx_.constant(fmt::format("case!{}.{}", name, f.name).c_str(), sort(f.type)));
   } else {
-    v.parts.push_back(ctx_.constant(name.c_str(), sort(t)));
+    v.parts.push_back(ctx_.constant(fmt::format("case!{}", name).c_str(), sort(t)));
   }
   return v;
 }
@@ -208,68 +215,101 @@ Lowered Encoder::lower(const ir::Expr& e, const std::vector<Val>& env) {
 Lowered Encoder::call(const ir::Expr& e, const std::vector<Val>& env) {
   const auto& sym = prog_.symbols[static_cast<std::size_t>(e.index)];
   std::vector<Val> args;
+  std::vector<int> binder_of_arg;
   z3::expr args_defined = ctx_.bool_val(true);
   z3::expr_vector flat(ctx_);
   for (const auto& a : e.args) {
     if (a->type.kind == ir::Type::record) {
       // a case argument is a binder (sema guarantees it)
       args.push_back(env[static_cast<std::size_t>(a->index)]);
+      binder_of_arg.push_back(a->index);
     } else {
       auto l = lower(*a, env);
       args_defined = args_defined && l.defined;
       args.push_back(Val{{l.value}});
+      binder_of_arg.push_back(-1);
     }
     for (const auto& p : args.back().parts) flat.push_back(p);
   }
   if (sym.kind == ir::SymbolKind::fact) {
     auto it = facts_.find(sym.name);
-    if (it == facts_.end()) it = facts_.emplace(sym.name, ctx_.constant(sym.name.c_str(), sort(sym.result))).first;
+    if (it == facts_.end()) it = facts_.emplace(sym.name, ctx_.constant(fmt::format("fact!{}", sym.name).c_str(), sort(sym.result))).first;
+    bool seen = false;
+    for (const auto& [n, x] : facts_used_) seen = seen || n == sym.name;
+    if (!seen) {
+      facts_used_.emplace_back(sym.name, it->second);
+      // a fact declared in a larger unit holds whole units (`int years`: multiples of 12 months)
+      if (sym.result.kind == ir::Type::integer && sym.result.factor > 1)
+        fact_constraints_ = fact_constraints_ && z3::mod(it->second, ctx_.int_val(sym.result.factor)) == 0;
+    }
     return {it->second, ctx_.bool_val(true)};
   }
   z3::expr value = free_decl(e.index)(flat);
   z3::expr defined = ctx_.bool_val(false);
   auto it = by_symbol_.find(e.index);
   if (it != by_symbol_.end()) {
-    // fold from the lowest precedence up, so the highest ends outermost
+    struct Alt {
+      int ruleset;
+      z3::expr guard, undecidable, value, defined;
+    };
+    std::vector<Alt> alts;  // highest precedence first
     ++depth_;
-    for (auto k = it->second.rbegin(); k != it->second.rend(); ++k) {
-      const ActiveDef& ad = defs_[*k];
+    z3::expr none_higher = ctx_.bool_val(true);
+    for (std::size_t k : it->second) {
+      const ActiveDef& ad = defs_[k];
       const ir::Definition& d = *ad.def;
       z3::expr match = ad.literal;
       for (std::size_t i = 0; i < d.patterns.size(); ++i) {
         if (d.patterns[i].is_value) match = match && args[i].parts[0] == enum_value(sym.params[i].type.index, d.patterns[i].value);
       }
-      z3::expr def_ok = ctx_.bool_val(true);
+      z3::expr guard = match, undecidable = ctx_.bool_val(false);
       if (d.when) {
+        // a `when` that depends on an undefined decision leaves the outcome undefined
         auto w = lower(*d.when, args);
-        match = match && w.value;
-        def_ok = w.defined;
+        guard = match && w.value;
+        undecidable = match && !w.defined;
       }
       auto v = lower(*d.value, args);
-      z3::expr val = coerce(v.value, d.value->type, sym.result);
-      value = z3::ite(match, val, value);
-      defined = z3::ite(match, def_ok && v.defined, defined);
+      z3::expr selected = none_higher && guard;
+      auto f = fired_.find(ad.ruleset);
+      if (f == fired_.end()) fired_.emplace(ad.ruleset, selected);
+      else f->second = f->second || selected;
+      none_higher = none_higher && !guard;
+      alts.push_back({ad.ruleset, guard, undecidable, coerce(v.value, d.value->type, sym.result), v.defined});
     }
     --depth_;
+    // fold from the lowest precedence up, so the highest ends outermost
+    for (auto a = alts.rbegin(); a != alts.rend(); ++a) {
+      value = z3::ite(a->guard, a->value, value);
+      defined = z3::ite(a->undecidable, ctx_.bool_val(false), z3::ite(a->guard, a->defined, defined));
+    }
   }
   defined = defined && args_defined;
-  if (depth_ == 0) calls_.push_back({e.index, args, value, defined});
+  if (depth_ == 0) calls_.push_back({e.index, args, binder_of_arg, value, defined});
   return {value, defined};
 }
+
+namespace {
+// `1 month`, `2 months`: singular units for exactly one.
+std::string quantity(const std::string& n, const std::string& unit) {
+  if (n == "1" && unit.size() > 1 && unit.back() == 's' && unit != "EUR") return n + " " + unit.substr(0, unit.size() - 1);
+  return n + " " + unit;
+}
+}  // namespace
 
 std::string Encoder::show(const z3::expr& v, const ir::Type& t) {
   switch (t.kind) {
     case ir::Type::boolean: return v.is_true() ? "true" : v.is_false() ? "false" : v.to_string();
     case ir::Type::integer: {
       int64_t n = 0;
-      if (t.factor > 1 && v.is_numeral_i64(n) && n % t.factor == 0) return fmt::format("{} {}", n / t.factor, t.unit);
+      if (t.factor > 1 && v.is_numeral_i64(n) && n % t.factor == 0) return quantity(std::to_string(n / t.factor), t.unit);
       std::string s = v.is_numeral() ? v.get_decimal_string(0) : v.to_string();
-      return t.dim.empty() ? s : s + " " + t.dim;
+      return t.dim.empty() ? s : quantity(s, t.dim);
     }
     case ir::Type::decimal: {
       std::string s = v.is_numeral() ? v.get_decimal_string(4) : v.to_string();
       if (s.size() > 1 && s.back() == '?') s.pop_back();
-      return t.dim.empty() ? s : s + " " + t.dim;
+      return t.dim.empty() ? s : quantity(s, t.dim);
     }
     case ir::Type::date: {
       int64_t d = 0;
@@ -285,12 +325,14 @@ std::string Encoder::show(const z3::expr& v, const ir::Type& t) {
   }
 }
 
-std::string Encoder::show_call(const CallRecord& c, const z3::model& m) {
+std::string Encoder::show_call(const CallRecord& c, const z3::model& m, const std::vector<std::string>& binder_names) {
   const auto& sym = prog_.symbols[static_cast<std::size_t>(c.symbol)];
   std::vector<std::string> args;
   for (std::size_t i = 0; i < c.args.size(); ++i) {
     const auto& p = sym.params[i];
-    if (p.type.kind == ir::Type::record) args.push_back(p.name);
+    if (p.type.kind == ir::Type::record)
+      args.push_back(c.binder_of_arg[i] >= 0 && static_cast<std::size_t>(c.binder_of_arg[i]) < binder_names.size()
+                         ? binder_names[static_cast<std::size_t>(c.binder_of_arg[i])] : p.name);
     else args.push_back(show(m.eval(c.args[i].parts[0], true), p.type));
   }
   std::string head = args.empty() ? sym.name : fmt::format("{}({})", sym.name, fmt::join(args, ", "));

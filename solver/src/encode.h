@@ -42,6 +42,7 @@ struct ActiveInvoke {
 struct CallRecord {
   int symbol = -1;
   std::vector<Val> args;
+  std::vector<int> binder_of_arg;  // for a case argument, the binder it is; else -1
   z3::expr value;
   z3::expr defined;
 };
@@ -60,13 +61,20 @@ class Encoder {
   z3::expr scenario_assumptions(int scenario);
   Lowered lower(const ir::Expr& e, const std::vector<Val>& env);
 
+  // Per norm: forget the calls, facts and firing conditions recorded so far.
+  void begin_norm();
   std::vector<CallRecord>& calls() { return calls_; }
+  // For each rule set: when one of its definitions is the one that decides a
+  // decision the lowered expressions used (at any depth).
+  const std::map<int, z3::expr>& fired() const { return fired_; }
+  // Facts used since begin_norm, in first-use order, and what their units imply.
+  const std::vector<std::pair<std::string, z3::expr>>& facts_used() const { return facts_used_; }
+  z3::expr fact_constraints() const { return fact_constraints_; }
   const std::vector<ActiveDef>& defs() const { return defs_; }
   const std::vector<ActiveInvoke>& invokes() const { return invokes_; }
-  const std::map<std::string, z3::expr>& facts() const { return facts_; }
   z3::expr enum_value(int e, int v);
   std::string show(const z3::expr& value, const ir::Type& t);  // a model value in domain terms
-  std::string show_call(const CallRecord& c, const z3::model& m);
+  std::string show_call(const CallRecord& c, const z3::model& m, const std::vector<std::string>& binder_names);
 
  private:
   Lowered call(const ir::Expr& e, const std::vector<Val>& env);
@@ -83,6 +91,9 @@ class Encoder {
   std::map<int, z3::func_decl> free_;
   std::map<std::string, z3::expr> facts_;
   std::vector<CallRecord> calls_;
+  std::map<int, z3::expr> fired_;
+  std::vector<std::pair<std::string, z3::expr>> facts_used_;
+  z3::expr fact_constraints_;
   int depth_ = 0;  // definition expansion depth; calls are recorded at depth 0
 };
 

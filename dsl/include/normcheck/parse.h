@@ -15,7 +15,8 @@ namespace normcheck {
 
 struct ParseOptions {
   std::size_t max_file_bytes = 1u << 20;  // 1 MiB
-  std::size_t max_nesting = 200;
+  std::size_t max_nesting = 200;      // brackets, prefix operators, `if`, `implies`
+  std::size_t max_expr_depth = 1000;  // depth of an expression tree (long flat chains of `and`, `+`)
 };
 
 // Returns the AST, or nullopt when the file has errors (all reported in diags).
