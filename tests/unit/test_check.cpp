@@ -206,3 +206,104 @@ measure Short "Two-year permits" { level act effective 2026-07-01 define validit
   CHECK(a.find("\"schema_version\": 1") != std::string::npos);
   CHECK(a.find("\"status\": \"conflict\"") != std::string::npos);
 }
+
+// ---- regressions from the adversarial review ----
+
+TEST_CASE("a violation by a lower rule is found even where a higher rule decides other cases", "[check][regression]") {
+  auto l = nc_test::load(R"NC(
+instrument T "A treaty" { level treaty in_force 1990-01-01 }
+instrument EU "An EU directive" { level eu_directive applies_from 2020-01-01 }
+instrument NL "A national act" { level act in_force 2001-04-01 }
+case Person { age: int years  assume age >= 0 years and age <= 120 years }
+decision detained(p: Person): bool
+norm EU.a "Minors not detained" { source EU "art. 2" for p: Person when p.age < 18 years must not detained(p) }
+rule T.r "Treaty: under 17 held" { source T "art. 1" define detained(p) = true when p.age < 17 years }
+rule NL.r "Act: everyone detained" { source NL "art. 1" define detained(p) = true })NC");
+  REQUIRE(l->prog.has_value());
+  auto v = check_subject(*l->prog, -1, nc_test::day("2026-07-01"), -1, 10000);
+  REQUIRE(v.status == Status::conflict);
+  CHECK(v.findings[0].witness.cases[0].fields[0].value == "17 years");
+}
+
+TEST_CASE("an undefined when-condition of a definition makes a gap, not a conflict", "[check][regression]") {
+  auto l = program(R"NC(
+decision exempt(p: Person): bool
+norm EU.a "Nobody detained" { source EU "art. 2" for p: Person must not detained(p) }
+rule NL.base "all detained" { source NL "art. 1" valid from 2001-04-01 define detained(p) = true }
+measure Exc "except the exempt" { level act effective 2026-07-01 define detained(p) = false when exempt(p) })NC");
+  auto v = verdict(*l, "Exc");
+  REQUIRE(v.findings.size() == 1);
+  CHECK(v.findings[0].kind == FindingKind::gap);
+}
+
+TEST_CASE("a measure that worsens a violation current law already has conflicts", "[check][regression]") {
+  auto l = program(R"NC(
+norm EU.a1 "Refugee permit >= 36 months" { source EU "art. 1" must validity(refugee) >= 36 months }
+rule NL.r "permits" { source NL "art. 1" define validity(s) = 12 months }
+measure Worse "Cut further" { level act effective 2026-07-01 define validity(refugee) = 1 month })NC");
+  auto v = verdict(*l, "Worse");
+  REQUIRE(v.status == Status::conflict);
+  CHECK(v.findings[0].witness.outcomes[0].value == "1 month");
+}
+
+TEST_CASE("a derogation of a repealed instrument no longer excuses", "[check][regression]") {
+  auto l = program(R"NC(
+instrument OLD "Old directive" { level eu_directive applies_from 2010-01-01 repealed 2020-01-01 }
+norm EU.a2 "Minors not detained" { source EU "art. 2" for p: Person when p.age < 18 years must not detained(p) }
+derogation OLD.d1 "may detain 16+" { source OLD "art. 9" for p: Person relaxes EU.a2 when p.age >= 16 years }
+measure M "Detain 16+" { level act effective 2026-07-01 define detained(p) = p.age >= 16 years invoke OLD.d1 })NC");
+  auto v = verdict(*l, "M");
+  CHECK(v.status == Status::conflict);
+  CHECK(v.relies_on.empty());
+}
+
+TEST_CASE("a fact and a binder with the same name stay apart", "[check][regression]") {
+  auto l = program(R"NC(
+fact s: Status
+norm EU.a "all >= 12m" { source EU "art. 1" for s: Status must validity(s) >= 12 months }
+rule NL.r "r" { source NL "art. 1" define validity(refugee) = 60 months define validity(subsidiary) = 1 month define validity(none) = 60 months }
+scenario Refugees "r" { assume s == refugee })NC");
+  auto v = check_subject(*l->prog, -1, nc_test::day("2026-07-01"), l->prog->find_scenario("Refugees"), 10000);
+  CHECK(v.status == Status::conflict);
+}
+
+TEST_CASE("equal rank: a later norm prevails over an earlier measure", "[check][regression]") {
+  auto l = nc_test::load(R"NC(
+instrument NL "Act" { level act in_force 2027-01-01 }
+decision benefit: int EUR
+norm NL.min "Minimum benefit" { source NL "art. 1" must benefit >= 100 EUR }
+rule NL.cur "current" { source NL "art. 2" define benefit = 200 EUR }
+measure Cut "Cut" { level act effective 2026-01-01 define benefit = 50 EUR }
+expect Cut compliant at 2028-01-01
+expect Cut conflicts_with NL.min at 2028-01-01)NC");
+  REQUIRE(l->prog.has_value());
+  auto r = run_expectations(*l->prog, nc_test::day("2028-01-01"), 10000);
+  REQUIRE(r.size() == 2);
+  CHECK_FALSE(r[0].passed);
+  CHECK(r[1].passed);
+}
+
+TEST_CASE("contradictory scenario assumptions are undecided, never vacuously compliant", "[check][regression]") {
+  auto l = program(R"NC(
+fact inflow: int persons
+decision beds: int persons
+norm EU.a "beds" { source EU "art. 1" must beds >= inflow }
+rule NL.r "beds" { source NL "art. 1" define beds = 10 persons }
+scenario Impossible "i" { assume inflow > 100 persons and inflow < 50 persons })NC");
+  auto v = check_subject(*l->prog, -1, nc_test::day("2026-07-01"), l->prog->find_scenario("Impossible"), 10000);
+  CHECK(v.status == Status::undecided);
+}
+
+TEST_CASE("valid narrows an instrument's period and never extends it", "[sema][regression]") {
+  auto l = nc_test::load(R"NC(
+instrument EU "repealed 2024" { level eu_directive applies_from 2020-01-01 repealed 2024-01-01 }
+decision x: int months
+norm EU.a "x >= 12" { source EU "art. 1" valid until 2030-01-01 must x >= 12 months })NC");
+  REQUIRE(l->prog.has_value());
+  CHECK(*l->prog->norms[0].period.until == nc_test::day("2024-01-01"));
+}
+
+TEST_CASE("scenarios cannot presuppose decisions", "[sema][regression]") {
+  auto l = nc_test::load(std::string(nc_test::kPrelude) + R"NC(scenario S "s" { assume validity(refugee) > 1 month })NC");
+  CHECK(l->has_code("E0312"));
+}
