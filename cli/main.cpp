@@ -14,6 +14,7 @@
 #include <spdlog/spdlog.h>
 
 #include "normcheck/check.h"
+#include "normcheck/explain.h"
 #include "normcheck/load.h"
 #include "render.h"
 
@@ -95,6 +96,58 @@ int run_check(const Common& c, const std::string& at, const std::vector<std::str
   return findings ? kFindings : undecided ? kUndecided : kClean;
 }
 
+int run_explain(const Common& c, const std::string& at, const std::vector<std::string>& measures, const std::string& scenario,
+                std::size_t max_cores) {
+  SourceManager sm;
+  Diagnostics diags;
+  std::optional<ir::Day> day;
+  if (!at.empty()) {
+    day = ir::parse_date(at);
+    if (!day) {
+      std::cerr << fmt::format("error: `--at {}` is not a valid date; write YYYY-MM-DD\n", at);
+      return kInput;
+    }
+  }
+  auto prog = load_program(sm, c.paths, diags);
+  std::vector<Explanation> out;
+  int scen = -1;
+  if (prog) {
+    if (!scenario.empty() && (scen = prog->find_scenario(scenario)) < 0) {
+      std::cerr << fmt::format("error: unknown scenario `{}`\n", scenario);
+      return kInput;
+    }
+    std::vector<int> subjects;
+    for (const auto& name : measures) {
+      const int r = prog->find_ruleset(name);
+      if (r < 0 || !prog->rulesets[static_cast<std::size_t>(r)].measure) {
+        std::cerr << fmt::format("error: unknown measure `{}`\n", name);
+        return kInput;
+      }
+      if (std::find(subjects.begin(), subjects.end(), r) == subjects.end()) subjects.push_back(r);
+    }
+    if (measures.empty())
+      for (std::size_t r = 0; r < prog->rulesets.size(); ++r)
+        if (prog->rulesets[r].measure) subjects.push_back(static_cast<int>(r));
+    for (int r : subjects) {
+      const auto& m = prog->rulesets[static_cast<std::size_t>(r)];
+      out.push_back(explain(*prog, r, day.value_or(m.effective.value_or(today())), scen, c.timeout_ms, max_cores));
+    }
+  }
+  if (c.format == "json") {
+    std::cout << render::json_explain(sm, prog ? &*prog : nullptr, diags.items(), out);
+  } else {
+    if (!diags.items().empty()) print_input_errors(sm, diags, c);
+    if (prog) std::cout << render::text_explanations(sm, *prog, out, render::Style{use_colour(c.color, STDOUT_FILENO)});
+  }
+  if (!prog) return kInput;
+  bool conflict = false, undecided = false;
+  for (const auto& e : out) {
+    if (e.verdict.status == Status::conflict) conflict = true;
+    if (e.verdict.status == Status::undecided) undecided = true;
+  }
+  return conflict ? kFindings : undecided ? kUndecided : kClean;
+}
+
 int run_test(const Common& c) {
   SourceManager sm;
   Diagnostics diags;
@@ -147,6 +200,14 @@ int main(int argc, char** argv) {
   check_cmd->add_option("--measure", measures, "check only this measure (repeatable)")->allow_extra_args(false);
   check_cmd->add_option("--scenario", scenario, "assume the named scenario");
 
+  std::size_t max_cores = 100;
+  auto* explain_cmd = app.add_subcommand("explain", "every minimal conflict of a measure, every minimal repair, and the nearest lawful values");
+  add_common(explain_cmd, common);
+  explain_cmd->add_option("--at", at, "date YYYY-MM-DD (default: each measure's effective date)");
+  explain_cmd->add_option("--measure", measures, "explain only this measure (repeatable)")->allow_extra_args(false);
+  explain_cmd->add_option("--scenario", scenario, "assume the named scenario");
+  explain_cmd->add_option("--max-cores", max_cores, "stop after this many minimal conflicts")->check(CLI::Range(1u, 100000u))->capture_default_str();
+
   auto* test_cmd = app.add_subcommand("test", "run every `expect` in the rule files; last line `N passed, N failed`");
   add_common(test_cmd, common);
 
@@ -170,6 +231,7 @@ int main(int argc, char** argv) {
   try {
     if (*check_cmd) return run_check(common, at, measures, scenario);
     if (*test_cmd) return run_test(common);
+    if (*explain_cmd) return run_explain(common, at, measures, scenario, max_cores);
   } catch (const std::exception& e) {
     std::cerr << "error: internal error: " << e.what() << "\n";
     return kInput;

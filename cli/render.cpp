@@ -259,6 +259,106 @@ std::string text_expectations(const SourceManager& sm, const ir::Program& prog, 
   return out;
 }
 
+namespace {
+
+std::string element_text(const SourceManager& sm, const ir::Program& prog, int subject, const Element& e) {
+  const auto& m = prog.rulesets[static_cast<std::size_t>(subject)];
+  switch (e.kind) {
+    case Element::norm: {
+      const auto& n = prog.norms[static_cast<std::size_t>(e.index)];
+      return fmt::format("norm `{}` \"{}\" — {}", n.id, n.title, instrument_line(prog, n));
+    }
+    case Element::define: {
+      const auto& d = m.defines[static_cast<std::size_t>(e.index)];
+      return fmt::format("`{}` at {}", clause_text(sm, ClauseRef{subject, e.index, -1, d.span}), location(sm, d.span));
+    }
+    case Element::invoke: {
+      const auto& i = m.invokes[static_cast<std::size_t>(e.index)];
+      return fmt::format("`invoke {}` at {}", prog.norms[static_cast<std::size_t>(i.derogation)].id, location(sm, i.span));
+    }
+    case Element::derogation: {
+      const auto& n = prog.norms[static_cast<std::size_t>(e.index)];
+      return fmt::format("not invoking the derogation `{}` \"{}\" ({})", n.id, n.title, n.article);
+    }
+  }
+  return "";
+}
+
+}  // namespace
+
+std::string text_explanations(const SourceManager& sm, const ir::Program& prog, const std::vector<Explanation>& exs, const Style& st) {
+  Paint p{st};
+  std::string out;
+  for (const auto& ex : exs) {
+    const auto& m = prog.rulesets[static_cast<std::size_t>(ex.subject)];
+    out += p.bold(fmt::format("explaining measure `{}` \"{}\" at {}", m.id, m.title, ir::format_date(ex.at))) + "\n\n";
+    if (ex.conflicts.empty() && ex.repairs.empty()) {
+      for (const auto& n : ex.notes) out += fmt::format("{}: {}\n", p.cyan("note"), n);
+      out += "\n";
+      continue;
+    }
+    // minimal conflicts, grouped by the norms they involve
+    std::map<std::vector<int>, std::vector<const MinimalConflict*>> by_norms;
+    for (const auto& c : ex.conflicts) {
+      std::vector<int> norms;
+      for (int k : c.elements)
+        if (ex.elements[static_cast<std::size_t>(k)].kind == Element::norm) norms.push_back(ex.elements[static_cast<std::size_t>(k)].index);
+      by_norms[norms].push_back(&c);
+    }
+    out += p.bold(fmt::format("{} minimal conflict{}", ex.conflicts.size(), ex.conflicts.size() == 1 ? "" : "s")) + "\n";
+    std::size_t num = 0;
+    for (const auto& [norms, list] : by_norms) {
+      std::vector<std::string> ids;
+      for (int n : norms) ids.push_back("`" + prog.norms[static_cast<std::size_t>(n)].id + "`");
+      out += fmt::format("\n{} {}\n", p.bold("with"), ids.empty() ? std::string("no norm (the clauses alone)") : fmt::format("{}", fmt::join(ids, " and ")));
+      for (const auto* c : list) {
+        ++num;
+        out += fmt::format("  {}. these cannot hold together:\n", num);
+        for (int k : c->elements) out += fmt::format("       - {}\n", element_text(sm, prog, ex.subject, ex.elements[static_cast<std::size_t>(k)]));
+        if (!c->witness.cases.empty()) out += fmt::format("     witness: {}\n", witness_text(c->witness));
+        for (const auto& w : c->witness.world) out += fmt::format("     world: {} = {}\n", w.name, w.value);
+      }
+    }
+    out += "\n" + p.bold(fmt::format("{} minimal repair{}", ex.repairs.size(), ex.repairs.size() == 1 ? "" : "s")) +
+           (ex.repairs.empty() ? "" : " (each makes the measure compliant on its own)") + "\n";
+    num = 0;
+    for (const auto& r : ex.repairs) {
+      std::vector<std::string> steps;
+      for (int k : r.elements) {
+        const auto& e = ex.elements[static_cast<std::size_t>(k)];
+        if (e.kind == Element::derogation) {
+          const auto& n = prog.norms[static_cast<std::size_t>(e.index)];
+          steps.push_back(fmt::format("invoke the derogation `{}` \"{}\" ({})", n.id, n.title, n.article));
+        } else {
+          steps.push_back("drop " + element_text(sm, prog, ex.subject, e));
+        }
+      }
+      out += fmt::format("  {}. {}\n", ++num, fmt::join(steps, "; and "));
+    }
+    if (!ex.values.empty()) out += "\n" + p.bold("nearest lawful values") + "\n";
+    for (const auto& v : ex.values) {
+      const auto& d = m.defines[static_cast<std::size_t>(v.define)];
+      const std::string clause = clause_text(sm, ClauseRef{ex.subject, v.define, -1, d.span});
+      if (!v.lawful) {
+        out += fmt::format("  `{}`: no value of this clause is lawful\n", clause);
+        continue;
+      }
+      std::vector<std::string> bind;
+      for (int n : v.binding) {
+        const auto& nn = prog.norms[static_cast<std::size_t>(n)];
+        bind.push_back(fmt::format("`{}` ({})", nn.id, instrument_line(prog, nn)));
+      }
+      out += fmt::format("  `{}`: {} conflicts; {} {} is lawful{}\n", clause, v.original, v.direction, *v.lawful,
+                         bind.empty() ? "" : fmt::format(", bound by {}", fmt::join(bind, " and ")));
+    }
+    out += "\n";
+    for (const auto& n : ex.notes) out += fmt::format("{}: {}\n", p.cyan("note"), n);
+    out += ex.complete ? "the enumeration is complete for the cases found\n\n"
+                       : p.yellow("the enumeration stopped at a bound or timeout: more minimal conflicts or repairs may exist") + "\n\n";
+  }
+  return out;
+}
+
 // ---------------- JSON ----------------
 
 namespace {
@@ -407,6 +507,66 @@ std::string json_check(const SourceManager& sm, const ir::Program* prog, const s
   j["verdicts"] = vs;
   j["summary"] = {{"subjects", verdicts.size()}, {"compliant", counts["compliant"]}, {"conflict", counts["conflict"]},
                   {"gaps", counts["gaps"]}, {"undecided", counts["undecided"]}};
+  return j.dump(2) + "\n";
+}
+
+std::string json_explain(const SourceManager& sm, const ir::Program* prog, const std::vector<Diagnostic>& diags,
+                         const std::vector<Explanation>& exs) {
+  json j = envelope("explain");
+  j["diagnostics"] = diags_json(sm, diags);
+  json out = json::array();
+  if (prog)
+    for (const auto& ex : exs) {
+      const auto& m = prog->rulesets[static_cast<std::size_t>(ex.subject)];
+      json x;
+      x["measure"] = m.id;
+      x["at"] = ir::format_date(ex.at);
+      x["status"] = status_name(ex.verdict.status);
+      json els = json::array();
+      for (const auto& e : ex.elements) {
+        json el;
+        switch (e.kind) {
+          case Element::norm:
+            el = {{"kind", "norm"}, {"norm", norm_json(sm, *prog, e.index)}};
+            break;
+          case Element::define: {
+            const auto& d = m.defines[static_cast<std::size_t>(e.index)];
+            el = {{"kind", "define"}, {"text", clause_text(sm, ClauseRef{ex.subject, e.index, -1, d.span})}, {"location", span_json(sm, d.span)}};
+            break;
+          }
+          case Element::invoke: {
+            const auto& i = m.invokes[static_cast<std::size_t>(e.index)];
+            el = {{"kind", "invoke"}, {"derogation", prog->norms[static_cast<std::size_t>(i.derogation)].id}, {"location", span_json(sm, i.span)}};
+            break;
+          }
+          case Element::derogation:
+            el = {{"kind", "uninvoked_derogation"}, {"derogation", prog->norms[static_cast<std::size_t>(e.index)].id},
+                  {"article", prog->norms[static_cast<std::size_t>(e.index)].article}};
+            break;
+        }
+        els.push_back(el);
+      }
+      x["elements"] = els;
+      json cs = json::array();
+      for (const auto& c : ex.conflicts) cs.push_back({{"elements", c.elements}, {"witness", witness_json(c.witness)}});
+      x["minimal_conflicts"] = cs;
+      json rs = json::array();
+      for (const auto& r : ex.repairs) rs.push_back({{"elements", r.elements}, {"verified", r.verified}});
+      x["repairs"] = rs;
+      json vs = json::array();
+      for (const auto& v : ex.values) {
+        json b = json::array();
+        for (int n : v.binding) b.push_back(prog->norms[static_cast<std::size_t>(n)].id);
+        vs.push_back({{"define", clause_text(sm, ClauseRef{ex.subject, v.define, -1, m.defines[static_cast<std::size_t>(v.define)].span})},
+                      {"original", v.original}, {"lawful", v.lawful ? json(*v.lawful) : json(nullptr)},
+                      {"direction", v.direction}, {"binding", b}});
+      }
+      x["nearest_values"] = vs;
+      x["complete"] = ex.complete;
+      x["notes"] = ex.notes;
+      out.push_back(x);
+    }
+  j["explanations"] = out;
   return j.dump(2) + "\n";
 }
 

@@ -8,6 +8,7 @@
 
 #include "normcheck/check.h"
 #include "normcheck/diagnostic.h"
+#include "normcheck/explain.h"
 #include "normcheck/ir.h"
 #include "normcheck/source.h"
 
@@ -29,6 +30,9 @@ std::string text_expectations(const SourceManager& sm, const ir::Program& prog, 
 // are included in both. Either program or its parts may be absent on input errors.
 std::string json_check(const SourceManager& sm, const ir::Program* prog, const std::vector<Diagnostic>& diags,
                        const std::vector<Verdict>& verdicts);
+std::string text_explanations(const SourceManager& sm, const ir::Program& prog, const std::vector<Explanation>& ex, const Style& st);
+std::string json_explain(const SourceManager& sm, const ir::Program* prog, const std::vector<Diagnostic>& diags,
+                         const std::vector<Explanation>& ex);
 std::string json_test(const SourceManager& sm, const ir::Program* prog, const std::vector<Diagnostic>& diags,
                       const std::vector<ExpectResult>& results);
 

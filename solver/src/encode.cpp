@@ -31,6 +31,7 @@ void Encoder::configure(const std::vector<int>& rulesets, int subject) {
   invokes_.clear();
   by_symbol_.clear();
   calls_.clear();
+  subject_ = subject;
   std::vector<int> order = rulesets;
   if (subject >= 0) order.push_back(subject);
   for (int r : order) {
@@ -130,8 +131,18 @@ z3::func_decl Encoder::free_decl(int symbol) {
   return d;
 }
 
+z3::expr Encoder::add_hypothetical_invoke(int subject, int derogation) {
+  z3::expr lit = ctx_.bool_const(fmt::format("clause!hypothetical!invoke!{}", prog_.norms[static_cast<std::size_t>(derogation)].id).c_str());
+  invokes_.push_back({subject, -1, derogation, lit});
+  return lit;
+}
+
 Lowered Encoder::lower(const ir::Expr& e, const std::vector<Val>& env) {
   const z3::expr T = ctx_.bool_val(true);
+  if (!overrides_.empty()) {
+    auto o = overrides_.find(&e);
+    if (o != overrides_.end()) return {o->second, T};
+  }
   auto both = [&](const Lowered& a, const Lowered& b) { return a.defined && b.defined; };
   switch (e.op) {
     case ir::Op::int_lit:
@@ -258,7 +269,8 @@ Lowered Encoder::call(const ir::Expr& e, const std::vector<Val>& env) {
     for (std::size_t k : it->second) {
       const ActiveDef& ad = defs_[k];
       const ir::Definition& d = *ad.def;
-      z3::expr match = ad.literal;
+      const bool relaxed = relaxed_ && ad.ruleset == subject_;
+      z3::expr match = relaxed ? ctx_.bool_val(true) : ad.literal;
       for (std::size_t i = 0; i < d.patterns.size(); ++i) {
         if (d.patterns[i].is_value) match = match && args[i].parts[0] == enum_value(sym.params[i].type.index, d.patterns[i].value);
       }
@@ -270,12 +282,21 @@ Lowered Encoder::call(const ir::Expr& e, const std::vector<Val>& env) {
         undecidable = match && !w.defined;
       }
       auto v = lower(*d.value, args);
+      z3::expr value_k = coerce(v.value, d.value->type, sym.result);
+      if (relaxed) {
+        // switched off: a value of its own, free
+        z3::sort_vector dom(ctx_);
+        for (unsigned i = 0; i < flat.size(); ++i) dom.push_back(flat[i].get_sort());
+        z3::func_decl dropped = ctx_.function(fmt::format("dropped!{}!{}", prog_.rulesets[static_cast<std::size_t>(ad.ruleset)].id, ad.define).c_str(),
+                                              dom, sort(sym.result));
+        value_k = z3::ite(ad.literal, value_k, dropped(flat));
+      }
       z3::expr selected = none_higher && guard;
       auto f = fired_.find(ad.ruleset);
       if (f == fired_.end()) fired_.emplace(ad.ruleset, selected);
       else f->second = f->second || selected;
       none_higher = none_higher && !guard;
-      alts.push_back({ad.ruleset, guard, undecidable, coerce(v.value, d.value->type, sym.result), v.defined});
+      alts.push_back({ad.ruleset, guard, undecidable, value_k, v.defined});
     }
     --depth_;
     // fold from the lowest precedence up, so the highest ends outermost

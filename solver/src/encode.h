@@ -54,6 +54,16 @@ class Encoder {
   // Selects the rule sets whose definitions and invocations are in effect, in
   // precedence order (highest first). SUBJECT (a measure) outranks the rules.
   void configure(const std::vector<int>& rulesets, int subject);
+  // Relaxed: a switched-off clause of the subject leaves its decision free
+  // where it would apply, instead of handing over to current law. This makes
+  // "a set of clauses and norms holds together" monotone, as minimal
+  // conflicts need.
+  void set_relaxed(bool relaxed) { relaxed_ = relaxed; }
+  // A hypothetical invocation of derogation D by the subject (for repairs).
+  z3::expr add_hypothetical_invoke(int subject, int derogation);
+  // Lower E as VALUE wherever it occurs (a clause's value replaced, for the
+  // nearest lawful value).
+  void override_value(const ir::Expr* e, z3::expr value) { overrides_.insert_or_assign(e, value); }
 
   z3::sort sort(const ir::Type& t);
   Val fresh(const std::string& name, const ir::Type& t);      // constants for a binder
@@ -95,6 +105,9 @@ class Encoder {
   std::vector<std::pair<std::string, z3::expr>> facts_used_;
   z3::expr fact_constraints_;
   int depth_ = 0;  // definition expansion depth; calls are recorded at depth 0
+  bool relaxed_ = false;
+  int subject_ = -1;
+  std::map<const ir::Expr*, z3::expr> overrides_;
 };
 
 }  // namespace normcheck::enc

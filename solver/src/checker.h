@@ -1,0 +1,580 @@
+// The checker: one z3::context for one subject at one date, with the
+// queries of docs/architecture.md. Internal to solver/src: the explain, lint
+// and explore analyses build on its encoding and witnesses.
+#pragma once
+
+#include <algorithm>
+#include <functional>
+#include <map>
+#include <optional>
+#include <set>
+#include <tuple>
+
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
+
+#include "encode.h"
+#include "normcheck/check.h"
+
+namespace normcheck::detail {
+
+
+// Symbols each symbol's definitions depend on (transitively), for relevance.
+inline std::set<int> symbols_used(const ir::Expr* e) {
+  std::set<int> out;
+  std::function<void(const ir::Expr*)> walk = [&](const ir::Expr* x) {
+    if (!x) return;
+    if (x->op == ir::Op::call) out.insert(x->index);
+    for (const auto& a : x->args) walk(a.get());
+  };
+  walk(e);
+  return out;
+}
+
+struct Query {
+  z3::expr assumptions;       // case + scenario assumptions
+  z3::expr violation;         // with every clause literal as given
+  z3::expr gap;
+  z3::expr violation_plain;   // without any derogation's excuse
+  z3::expr holds;             // the norm is met, where undefined decisions may take any value
+  std::vector<std::pair<std::string, z3::expr>> witness_vars;  // shown in the witness, in order
+  std::vector<std::tuple<std::string, std::string, std::vector<std::size_t>>> cases;  // var, type, indices into witness_vars
+  std::vector<std::size_t> world;  // indices into witness_vars
+  std::vector<enc::CallRecord> calls;
+  std::vector<ir::Type> var_types;
+  std::map<int, z3::expr> fired;
+  std::vector<std::string> binder_names;
+};
+
+// A variation of a measure, for repairs and nearest values: clauses dropped,
+// derogations invoked in addition, clause values replaced.
+struct Variant {
+  std::set<int> dropped_defines;
+  std::set<int> dropped_invokes;
+  std::vector<int> extra_invokes;  // derogations
+  std::map<int, std::pair<std::int64_t, std::int64_t>> values;  // define index -> rational value (num, den)
+  int symbolic_define = -1;  // this define's value becomes the free constant `value!x`
+};
+
+class Checker {
+ public:
+  Checker(const ir::Program& prog, int subject, ir::Day at, int scenario, unsigned timeout_ms, const Variant& variant = {},
+          bool hypothetical_invokes = false, bool relaxed = false)
+      : prog_(prog), subject_(subject), at_(at), scenario_(scenario), timeout_(timeout_ms), enc_(ctx_, prog), variant_(variant) {
+    for (std::size_t r = 0; r < prog.rulesets.size(); ++r) {
+      const auto& rs = prog.rulesets[r];
+      if (!rs.measure && rs.period.contains(at)) active_.push_back(static_cast<int>(r));
+    }
+    enc_.configure(active_, subject);
+    enc_.set_relaxed(relaxed);
+    for (int d : variant_.extra_invokes) enc_.add_hypothetical_invoke(subject, d);
+    if (hypothetical_invokes && subject >= 0) {
+      // every derogation in force that the subject does not invoke yet
+      const auto& m = prog.rulesets[static_cast<std::size_t>(subject)];
+      for (std::size_t d = 0; d < prog.norms.size(); ++d) {
+        const auto& dn = prog.norms[d];
+        if (!dn.derogation || dn.relaxes < 0 || !dn.period.contains(at)) continue;
+        bool invoked = false;
+        for (const auto& inv : m.invokes) invoked = invoked || inv.derogation == static_cast<int>(d);
+        if (!invoked) hypothetical_.emplace_back(static_cast<int>(d), enc_.add_hypothetical_invoke(subject, static_cast<int>(d)));
+      }
+    }
+    for (const auto& d : enc_.defs()) {
+      const bool dropped = d.ruleset == subject && variant_.dropped_defines.count(d.define);
+      (dropped ? off_lits_ : all_lits_).push_back(d.literal);
+      if (d.ruleset == subject && !dropped && d.define == variant_.symbolic_define) {
+        const auto& sym = prog.symbols[static_cast<std::size_t>(d.def->symbol)];
+        symbolic_ = ctx_.constant("value!x", enc_.sort(sym.result));
+        enc_.override_value(d.def->value.get(), *symbolic_);
+      }
+      if (d.ruleset == subject && !dropped) {
+        auto v = variant_.values.find(d.define);
+        if (v != variant_.values.end()) {
+          const auto& sym = prog.symbols[static_cast<std::size_t>(d.def->symbol)];
+          z3::expr val = sym.result.kind == ir::Type::decimal
+                             ? ctx_.real_val(fmt::format("{}/{}", v->second.first, v->second.second).c_str())
+                             : ctx_.int_val(static_cast<int64_t>(v->second.first));
+          enc_.override_value(d.def->value.get(), val);
+        }
+      }
+    }
+    for (const auto& i : enc_.invokes()) {
+      bool hyp = false;
+      for (const auto& [d, lit] : hypothetical_) hyp = hyp || z3::eq(lit, i.literal);
+      if (hyp) continue;  // left free: an element of the explanation
+      const bool dropped = i.ruleset == subject && i.invoke >= 0 && variant_.dropped_invokes.count(i.invoke);
+      (dropped ? off_lits_ : all_lits_).push_back(i.literal);
+    }
+    if (subject >= 0) touched_ = touched_symbols();
+  }
+
+  Verdict run() {
+    Verdict v;
+    v.subject = subject_;
+    v.at = at_;
+    v.scenario = scenario_;
+    if (subject_ >= 0) {
+      const auto& m = prog_.rulesets[static_cast<std::size_t>(subject_)];
+      if (m.effective && at_ < *m.effective)
+        v.notes.push_back(fmt::format("the measure takes effect on {}; it is checked as if it applied on {}",
+                                      ir::format_date(*m.effective), ir::format_date(at_)));
+    }
+    for (std::size_t n = 0; n < prog_.norms.size(); ++n) {
+      const auto& norm = prog_.norms[n];
+      if (norm.derogation || !norm.modality || !norm.period.contains(at_)) continue;
+      if (!relevant(norm)) continue;
+      ++v.norms_checked;
+      check_norm(static_cast<int>(n), v);
+    }
+    if (v.norms_checked == 0)
+      v.notes.push_back(fmt::format("no norm in force on {} depends on what {} changes", ir::format_date(at_),
+                                    subject_ < 0 ? std::string("current law") : "this measure"));
+    bool undecided = false, conflict = false, gaps = false;
+    for (const auto& f : v.findings) {
+      if (f.kind == FindingKind::undecided) undecided = true;
+      if (f.kind == FindingKind::conflict && f.severity == Severity::error) conflict = true;
+      if (f.kind == FindingKind::gap) gaps = true;
+    }
+    v.status = conflict ? Status::conflict : undecided ? Status::undecided : gaps ? Status::gaps : Status::compliant;
+    return v;
+  }
+
+ // internals, used by the other analyses in this directory
+  int rank_of_norm(const ir::Norm& n) const {
+    return n.instrument >= 0 ? prog_.instruments[static_cast<std::size_t>(n.instrument)].level.rank : 0;
+  }
+
+  std::set<int> touched_symbols() const {
+    // symbols the subject defines, and every symbol whose active definitions use them
+    const auto& m = prog_.rulesets[static_cast<std::size_t>(subject_)];
+    std::set<int> touched;
+    for (const auto& d : m.defines) if (d.symbol >= 0) touched.insert(d.symbol);
+    bool grew = true;
+    while (grew) {
+      grew = false;
+      for (int r : active_) {
+        for (const auto& d : prog_.rulesets[static_cast<std::size_t>(r)].defines) {
+          if (d.symbol < 0 || touched.count(d.symbol)) continue;
+          auto used = symbols_used(d.value.get());
+          auto used2 = symbols_used(d.when.get());
+          used.insert(used2.begin(), used2.end());
+          for (int u : used) {
+            if (touched.count(u)) {
+              touched.insert(d.symbol);
+              grew = true;
+              break;
+            }
+          }
+        }
+      }
+    }
+    return touched;
+  }
+
+  bool relevant(const ir::Norm& n) const {
+    if (subject_ < 0) return true;
+    const auto& m = prog_.rulesets[static_cast<std::size_t>(subject_)];
+    if (rank_of_norm(n) < m.level.rank) return false;  // the measure outranks it
+    for (const auto& inv : enc_.invokes())
+      if (inv.ruleset == subject_ && std::find(n.derogations.begin(), n.derogations.end(), inv.derogation) != n.derogations.end())
+        return true;
+    for (const ir::Expr* e : {n.cond.get(), n.unless.get(), n.body.get()})
+      for (int s : symbols_used(e))
+        if (touched_.count(s)) return true;
+    for (int d : n.derogations) {
+      const auto& dn = prog_.norms[static_cast<std::size_t>(d)];
+      for (const ir::Expr* e : {dn.cond.get(), dn.unless.get(), dn.body.get()})
+        for (int s : symbols_used(e))
+          if (touched_.count(s)) return true;
+    }
+    return false;
+  }
+
+  z3::expr requirement(const ir::Norm& n, const enc::Lowered& body) {
+    return *n.modality == ir::Modality::must_not ? !body.value : body.value;
+  }
+
+  Query build(const ir::Norm& n) {
+    std::vector<enc::Val> env;
+    Query q{ctx_.bool_val(true), ctx_.bool_val(false), ctx_.bool_val(false), ctx_.bool_val(false), ctx_.bool_val(true), {}, {}, {}, {}, {}, {}, {}};
+    enc_.begin_norm();
+    for (const auto& b : n.binders) {
+      q.binder_names.push_back(b.name);
+      enc::Val v = enc_.fresh(b.name, b.type);
+      std::vector<std::size_t> idx;
+      if (b.type.kind == ir::Type::record) {
+        const auto& c = prog_.cases[static_cast<std::size_t>(b.type.index)];
+        q.assumptions = q.assumptions && enc_.case_assumptions(v, b.type.index);
+        for (std::size_t i = 0; i < c.fields.size(); ++i) {
+          idx.push_back(q.witness_vars.size());
+          q.witness_vars.emplace_back(c.fields[i].name, v.parts[i]);
+          q.var_types.push_back(c.fields[i].type);
+        }
+      } else {
+        idx.push_back(q.witness_vars.size());
+        q.witness_vars.emplace_back("value", v.parts[0]);
+        q.var_types.push_back(b.type);
+      }
+      q.cases.emplace_back(b.name, prog_.type_name(b.type), idx);
+      env.push_back(std::move(v));
+    }
+    q.assumptions = q.assumptions && enc_.scenario_assumptions(scenario_);
+    enc_.calls().clear();
+    const z3::expr T = ctx_.bool_val(true);
+    enc::Lowered cond{T, T}, unless{ctx_.bool_val(false), T};
+    if (n.cond) cond = enc_.lower(*n.cond, env);
+    if (n.unless) unless = enc_.lower(*n.unless, env);
+    enc::Lowered body = enc_.lower(*n.body, env);
+    q.calls = enc_.calls();
+    // excuse: an invoked derogation, in force, whose conditions and own
+    // requirement hold; where those depend on an undefined decision, whether
+    // the norm is met is itself undefined
+    z3::expr excuse = ctx_.bool_val(false);
+    z3::expr excuse_defined = T;
+    for (int d : n.derogations) {
+      const auto& dn = prog_.norms[static_cast<std::size_t>(d)];
+      if (!dn.period.contains(at_)) continue;
+      z3::expr invoked = ctx_.bool_val(false);
+      for (const auto& inv : enc_.invokes())
+        if (inv.derogation == d) invoked = invoked || inv.literal;
+      if (invoked.is_false()) continue;
+      z3::expr holds = invoked, parts_defined = T;
+      if (dn.cond) {
+        auto c = enc_.lower(*dn.cond, env);
+        holds = holds && c.value;
+        parts_defined = parts_defined && c.defined;
+      }
+      if (dn.unless) {
+        auto u = enc_.lower(*dn.unless, env);
+        holds = holds && !u.value;
+        parts_defined = parts_defined && u.defined;
+      }
+      if (dn.body && dn.modality) {
+        auto b = enc_.lower(*dn.body, env);
+        holds = holds && requirement(dn, b);
+        parts_defined = parts_defined && b.defined;
+      }
+      excuse = excuse || (holds && parts_defined);
+      excuse_defined = excuse_defined && z3::implies(invoked, parts_defined);
+    }
+    enc_.calls().clear();
+    q.fired = enc_.fired();
+    const z3::expr applies = cond.value && !unless.value;
+    const z3::expr defined = cond.defined && unless.defined && body.defined && excuse_defined;
+    const z3::expr broken = !requirement(n, body);
+    q.holds = z3::implies(applies, excuse || requirement(n, body));
+    if (*n.modality == ir::Modality::may) {
+      q.violation = applies && defined && broken && !excuse;
+      q.violation_plain = applies && defined && broken;
+      q.gap = ctx_.bool_val(false);  // where the rules are silent, the right stays open
+    } else {
+      q.violation = applies && !excuse && defined && broken;
+      q.violation_plain = applies && defined && broken;
+      q.gap = applies && !excuse && !defined;
+    }
+    q.assumptions = q.assumptions && enc_.fact_constraints();
+    for (const auto& [name, e] : enc_.facts_used()) {
+      q.world.push_back(q.witness_vars.size());
+      q.witness_vars.emplace_back(name, e);
+      for (const auto& sym : prog_.symbols)
+        if (sym.name == name) q.var_types.push_back(sym.result);
+    }
+    return q;
+  }
+
+  z3::solver solver() {
+    z3::solver s(ctx_);
+    z3::params p(ctx_);
+    p.set("timeout", timeout_);
+    p.set("random_seed", 0u);
+    s.set(p);
+    for (const auto& l : off_lits_) s.add(!l);  // dropped clauses
+    return s;
+  }
+
+  z3::expr_vector lits_on() {
+    z3::expr_vector v(ctx_);
+    for (const auto& l : all_lits_) v.push_back(l);
+    return v;
+  }
+
+  // When one of the definitions of the given rule sets decides an outcome
+  // the norm depends on.
+  z3::expr fired_by(const Query& q, const std::vector<int>& rulesets) {
+    z3::expr acc = ctx_.bool_val(false);
+    for (int r : rulesets) {
+      auto it = q.fired.find(r);
+      if (it != q.fired.end()) acc = acc || it->second;
+    }
+    return acc;
+  }
+
+  // The groups of rule sets a conflict is blamed on, in order: a measure
+  // alone; for current law, the rules ranked below the norm, then those of
+  // equal rank (rules above it prevail: lex superior).
+  std::vector<std::vector<int>> blame_groups(int nrank) const {
+    if (subject_ >= 0) return {{subject_}};
+    std::vector<int> below, equal;
+    for (int r : active_) {
+      const int rank = prog_.rulesets[static_cast<std::size_t>(r)].level.rank;
+      if (rank < nrank) below.push_back(r);
+      else if (rank == nrank) equal.push_back(r);
+    }
+    return {below, equal};
+  }
+
+  void check_norm(int ni, Verdict& v) {
+    const auto& n = prog_.norms[static_cast<std::size_t>(ni)];
+    spdlog::debug("checking {} against {}", subject_ < 0 ? std::string("current law") : prog_.rulesets[static_cast<std::size_t>(subject_)].id, n.id);
+    Query q = build(n);
+    // 1. conflict: a violation in a case that the blamed rule sets decide
+    for (const auto& group : blame_groups(rank_of_norm(n))) {
+      if (group.empty()) continue;
+      z3::expr target = q.violation && fired_by(q, group);
+      z3::solver s = solver();
+      s.add(q.assumptions);
+      s.add(target);
+      z3::check_result r = s.check(lits_on());
+      if (r == z3::unknown) {
+        undecided(v, ni, s.reason_unknown());
+        return;
+      }
+      if (r == z3::sat) {
+        conflict(v, ni, q, s.get_model(), target, group);
+        return;
+      }
+    }
+    // 2. a violation current law already has (measure checks)
+    if (subject_ >= 0) {
+      z3::solver s2 = solver();
+      s2.add(q.assumptions);
+      s2.add(q.violation);
+      if (s2.check(lits_on()) == z3::sat) v.preexisting.push_back(ni);
+    }
+    // 3. gap
+    if (!q.gap.is_false()) {
+      z3::solver s3 = solver();
+      s3.add(q.assumptions);
+      s3.add(q.gap);
+      auto g = s3.check(lits_on());
+      if (g == z3::unknown) {
+        undecided(v, ni, s3.reason_unknown());
+        return;
+      }
+      if (g == z3::sat) {
+        gap(v, ni, q, s3.get_model());
+        return;
+      }
+    }
+    // 4. compliance must not be vacuous: the assumptions must admit some case
+    {
+      z3::solver s5 = solver();
+      s5.add(q.assumptions);
+      auto a = s5.check(lits_on());
+      if (a != z3::sat) {
+        std::string why = a == z3::unknown ? s5.reason_unknown() : "the assumptions about the cases";
+        if (a == z3::unsat) {
+          why = scenario_ >= 0 ? fmt::format("the assumptions of scenario `{}` and of the cases contradict each other; nothing can be concluded",
+                                             prog_.scenarios[static_cast<std::size_t>(scenario_)].name)
+                               : "the `assume`s of the cases this norm speaks of contradict each other; nothing can be concluded";
+        }
+        undecided(v, ni, why);
+        return;
+      }
+    }
+    // 5. derogations relied on
+    if (!n.derogations.empty()) {
+      z3::solver s4 = solver();
+      s4.add(q.assumptions);
+      s4.add(q.violation_plain);
+      if (s4.check(lits_on()) == z3::sat) {
+        Reliance rel{ni, {}};
+        for (int d : n.derogations)
+          for (const auto& inv : enc_.invokes())
+            if (inv.derogation == d && prog_.norms[static_cast<std::size_t>(d)].period.contains(at_) &&
+                std::find(rel.derogations.begin(), rel.derogations.end(), d) == rel.derogations.end())
+              rel.derogations.push_back(d);
+        if (!rel.derogations.empty()) v.relies_on.push_back(std::move(rel));
+      }
+    }
+  }
+
+  void undecided(Verdict& v, int ni, const std::string& reason) {
+    Finding f;
+    f.kind = FindingKind::undecided;
+    f.severity = Severity::error;
+    f.code = "C0004";
+    f.norm = ni;
+    f.reason = reason.empty() ? "the solver could not decide" : reason;
+    v.findings.push_back(std::move(f));
+  }
+
+  // Fixes every witness variable in KEEP to its model value.
+  z3::expr pin(const Query& q, const z3::model& m, const std::vector<bool>& keep) {
+    z3::expr acc = ctx_.bool_val(true);
+    for (std::size_t i = 0; i < q.witness_vars.size(); ++i)
+      if (keep[i]) acc = acc && q.witness_vars[i].second == m.eval(q.witness_vars[i].second, true);
+    return acc;
+  }
+
+  Witness witness(const Query& q, const z3::model& m, const z3::expr& property) {
+    // Free each attribute in turn: it does not matter if the property holds
+    // for every value of the free attributes (no counter-case exists).
+    std::vector<bool> keep(q.witness_vars.size(), true);
+    for (std::size_t i = 0; i < q.witness_vars.size(); ++i) {
+      keep[i] = false;
+      z3::solver s = solver();
+      s.add(q.assumptions);
+      s.add(!property);
+      s.add(pin(q, m, keep));
+      if (s.check(lits_on()) != z3::unsat) keep[i] = true;
+    }
+    Witness w;
+    for (const auto& [var, type, idx] : q.cases) {
+      WitnessCase c{var, type, {}};
+      for (std::size_t i : idx) {
+        const bool rel = keep[i];
+        c.fields.push_back({q.witness_vars[i].first, rel ? enc_.show(m.eval(q.witness_vars[i].second, true), q.var_types[i]) : "any", rel});
+      }
+      w.cases.push_back(std::move(c));
+    }
+    for (std::size_t i : q.world) {
+      const bool rel = keep[i];
+      w.world.push_back({q.witness_vars[i].first, rel ? enc_.show(m.eval(q.witness_vars[i].second, true), q.var_types[i]) : "any", rel});
+    }
+    std::set<std::string> seen;
+    for (const auto& c : q.calls) {
+      const auto& sym = prog_.symbols[static_cast<std::size_t>(c.symbol)];
+      std::string head = enc_.show_call(c, m, q.binder_names);
+      if (!seen.insert(head).second) continue;
+      const bool def = m.eval(c.defined, true).is_true();
+      w.outcomes.push_back({head, def ? enc_.show(m.eval(c.value, true), sym.result) : "undefined", def});
+    }
+    return w;
+  }
+
+  std::vector<ClauseRef> core(const Query& q, const z3::model& m, const z3::expr& violation) {
+    // With the witness fixed, "the norm holds" is unsatisfiable under the
+    // clause literals; the (minimised) core names the clauses responsible.
+    std::vector<bool> all(q.witness_vars.size(), true);
+    z3::solver s = solver();
+    s.add(q.assumptions);
+    s.add(pin(q, m, all));
+    s.add(!violation);
+    if (s.check(lits_on()) != z3::unsat) return {};
+    z3::expr_vector c = s.unsat_core();
+    std::vector<z3::expr> lits;
+    for (unsigned i = 0; i < c.size(); ++i) lits.push_back(c[i]);
+    // deletion-based minimisation, in a fixed order
+    std::sort(lits.begin(), lits.end(), [](const z3::expr& a, const z3::expr& b) { return a.to_string() < b.to_string(); });
+    for (std::size_t i = 0; i < lits.size();) {
+      z3::expr_vector trial(ctx_);
+      for (std::size_t j = 0; j < lits.size(); ++j)
+        if (j != i) trial.push_back(lits[j]);
+      // clauses not in the trial set are switched off
+      z3::solver s2 = solver();
+      s2.add(q.assumptions);
+      s2.add(pin(q, m, all));
+      s2.add(!violation);
+      for (const auto& l : all_lits_) {
+        bool in = false;
+        for (const auto& t : trial) if (z3::eq(t, l)) in = true;
+        if (!in) s2.add(!l);
+      }
+      if (s2.check(trial) == z3::unsat) lits.erase(lits.begin() + static_cast<std::ptrdiff_t>(i));
+      else ++i;
+    }
+    std::vector<ClauseRef> out;
+    for (const auto& l : lits) {
+      for (const auto& d : enc_.defs())
+        if (z3::eq(d.literal, l))
+          out.push_back({d.ruleset, d.define, -1, d.def->span});
+      for (const auto& inv : enc_.invokes())
+        if (inv.invoke >= 0 && z3::eq(inv.literal, l))
+          out.push_back({inv.ruleset, -1, inv.invoke,
+                         prog_.rulesets[static_cast<std::size_t>(inv.ruleset)].invokes[static_cast<std::size_t>(inv.invoke)].span});
+    }
+    std::stable_sort(out.begin(), out.end(), [&](const ClauseRef& a, const ClauseRef& b) {
+      const bool sa = a.ruleset == subject_, sb = b.ruleset == subject_;
+      if (sa != sb) return sa;
+      return std::tie(a.ruleset, a.define, a.invoke) < std::tie(b.ruleset, b.define, b.invoke);
+    });
+    return out;
+  }
+
+  void conflict(Verdict& v, int ni, const Query& q, const z3::model& m, const z3::expr& target, const std::vector<int>& group) {
+    const auto& n = prog_.norms[static_cast<std::size_t>(ni)];
+    Finding f;
+    f.kind = FindingKind::conflict;
+    f.norm = ni;
+    f.clauses = core(q, m, q.violation);
+    f.witness = witness(q, m, target);
+    const int nrank = rank_of_norm(n);
+    // the blamed side: the measure, or the latest blamed rule in the core
+    const auto& first = prog_.rulesets[static_cast<std::size_t>(group.front())];
+    ir::Level level = first.level;
+    std::optional<ir::Day> from = first.period.from;
+    if (subject_ < 0) {
+      bool found = false;
+      for (const auto& c : f.clauses) {
+        if (std::find(group.begin(), group.end(), c.ruleset) == group.end()) continue;
+        const auto& rs = prog_.rulesets[static_cast<std::size_t>(c.ruleset)];
+        if (!found || (rs.period.from && (!from || *rs.period.from > *from))) {
+          level = rs.level;
+          from = rs.period.from;
+          found = true;
+        }
+      }
+    }
+    f.severity = Severity::error;
+    f.code = "C0001";
+    if (level.rank == nrank) {
+      // equal rank: lex posterior decides which prevails
+      const auto nfrom = n.period.from;
+      const bool later = from && (!nfrom || *from > *nfrom);
+      if (later) {
+        f.severity = Severity::warning;
+        f.code = "C0002";
+        f.precedence = fmt::format("equal rank ({}): the {} takes effect after `{}` and prevails over it (lex posterior)", level.name,
+                                   subject_ >= 0 ? "measure" : "rule", n.id);
+      } else {
+        f.precedence = fmt::format("equal rank ({}): `{}` is not older than the {} and prevails over it (lex posterior)", level.name, n.id,
+                                   subject_ >= 0 ? "measure" : "rule");
+      }
+    }
+    v.findings.push_back(std::move(f));
+  }
+
+  void gap(Verdict& v, int ni, const Query& q, const z3::model& m) {
+    Finding f;
+    f.kind = FindingKind::gap;
+    f.severity = Severity::warning;
+    f.code = "C0003";
+    f.norm = ni;
+    f.witness = witness(q, m, q.gap);
+    std::vector<std::string> undefined;
+    for (const auto& o : f.witness.outcomes)
+      if (o.value == "undefined") undefined.push_back("`" + o.name + "`");
+    f.reason = undefined.empty() ? "no rule defines a decision this norm depends on"
+                                 : fmt::format("no rule defines {}", fmt::join(undefined, ", "));
+    v.findings.push_back(std::move(f));
+  }
+
+  const ir::Program& prog_;
+  int subject_;
+  ir::Day at_;
+  int scenario_;
+  unsigned timeout_;
+  z3::context ctx_;
+  enc::Encoder enc_;
+  std::vector<int> active_;
+  std::vector<z3::expr> all_lits_;
+  std::set<int> touched_;
+  Variant variant_;
+  std::optional<z3::expr> symbolic_;
+  std::vector<z3::expr> off_lits_;                      // clauses switched off by the variant
+  std::vector<std::pair<int, z3::expr>> hypothetical_;  // derogation -> literal of a hypothetical invocation
+};
+
+
+}  // namespace normcheck::detail
