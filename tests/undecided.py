@@ -1,0 +1,26 @@
+#!/usr/bin/env python3
+"""An undecided query must give exit code 3 and an `undecided` verdict, never
+`compliant`. The solver's reason (timeout or incomplete arithmetic) depends on
+the machine's speed, so it is not compared byte for byte."""
+import subprocess
+import sys
+
+binary = sys.argv[1]
+env = {"NO_COLOR": "1", "PATH": "/usr/bin:/bin"}
+check = subprocess.run([binary, "check", "--timeout-ms", "300", "--measure", "AllowAll", "tests/golden/inputs/ok/hard.norm"],
+                       capture_output=True, text=True, env=env, timeout=120)
+test = subprocess.run([binary, "test", "--timeout-ms", "300", "tests/golden/inputs/ok/hard.norm"],
+                      capture_output=True, text=True, env=env, timeout=120)
+failures = []
+if check.returncode != 3:
+    failures.append(f"check exit code {check.returncode}, expected 3")
+if "verdict for measure `AllowAll`: undecided" not in check.stdout or "compliant (" in check.stdout:
+    failures.append("check did not report the verdict as undecided:\n" + check.stdout)
+if "error[C0004]: undecided whether measure `AllowAll` complies with `T.cubes`" not in check.stdout:
+    failures.append("check did not name the undecided norm")
+if test.returncode != 3 or not test.stdout.startswith("UNDECIDED AllowAll compliant") or not test.stdout.endswith("0 passed, 1 failed\n"):
+    failures.append(f"test: exit {test.returncode}\n{test.stdout}")
+for f in failures:
+    print("FAIL", f)
+print(f"{2 - min(2, len(failures))} passed, {min(2, len(failures))} failed")
+sys.exit(1 if failures else 0)
