@@ -15,6 +15,7 @@
 
 #include "normcheck/check.h"
 #include "normcheck/explain.h"
+#include "normcheck/lint.h"
 #include "normcheck/load.h"
 #include "render.h"
 
@@ -148,6 +149,31 @@ int run_explain(const Common& c, const std::string& at, const std::vector<std::s
   return conflict ? kFindings : undecided ? kUndecided : kClean;
 }
 
+int run_lint(const Common& c, const std::vector<std::string>& deny) {
+  SourceManager sm;
+  Diagnostics diags;
+  auto prog = load_program(sm, c.paths, diags);
+  std::vector<Diagnostic> found;
+  if (prog) found = lint(*prog, c.timeout_ms);
+  const bool deny_warnings = std::find(deny.begin(), deny.end(), "warnings") != deny.end();
+  std::vector<Diagnostic> all = diags.items();
+  all.insert(all.end(), found.begin(), found.end());
+  if (c.format == "json") {
+    std::cout << render::json_lint(sm, all);
+  } else {
+    render::Style st{use_colour(c.color, STDOUT_FILENO)};
+    std::cout << render::text_diagnostics(sm, all, st);
+    if (prog) {
+      const auto n = found.size();
+      std::cout << (n == 0 ? std::string("no warnings\n") : fmt::format("{} warning{}\n", n, n == 1 ? "" : "s"));
+    }
+  }
+  if (!prog) return kInput;
+  for (const auto& d : found)
+    if (d.severity == Severity::error) return kUndecided;
+  return deny_warnings && !found.empty() ? kFindings : kClean;
+}
+
 int run_test(const Common& c) {
   SourceManager sm;
   Diagnostics diags;
@@ -208,6 +234,11 @@ int main(int argc, char** argv) {
   explain_cmd->add_option("--scenario", scenario, "assume the named scenario");
   explain_cmd->add_option("--max-cores", max_cores, "stop after this many minimal conflicts")->check(CLI::Range(1u, 100000u))->capture_default_str();
 
+  std::vector<std::string> deny;
+  auto* lint_cmd = app.add_subcommand("lint", "corpus health: contradictory, vacuous and redundant norms, dead definitions, unused declarations");
+  add_common(lint_cmd, common);
+  lint_cmd->add_option("--deny", deny, "`warnings`: exit 1 when there is any warning")->check(CLI::IsMember({"warnings"}))->allow_extra_args(false);
+
   auto* test_cmd = app.add_subcommand("test", "run every `expect` in the rule files; last line `N passed, N failed`");
   add_common(test_cmd, common);
 
@@ -232,6 +263,7 @@ int main(int argc, char** argv) {
     if (*check_cmd) return run_check(common, at, measures, scenario);
     if (*test_cmd) return run_test(common);
     if (*explain_cmd) return run_explain(common, at, measures, scenario, max_cores);
+    if (*lint_cmd) return run_lint(common, deny);
   } catch (const std::exception& e) {
     std::cerr << "error: internal error: " << e.what() << "\n";
     return kInput;

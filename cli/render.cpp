@@ -570,6 +570,15 @@ std::string json_explain(const SourceManager& sm, const ir::Program* prog, const
   return j.dump(2) + "\n";
 }
 
+std::string json_lint(const SourceManager& sm, const std::vector<Diagnostic>& diags) {
+  json j = envelope("lint");
+  j["diagnostics"] = diags_json(sm, diags);
+  std::size_t warnings = 0;
+  for (const auto& d : diags) warnings += d.severity == Severity::warning ? 1 : 0;
+  j["summary"] = {{"warnings", warnings}, {"errors", diags.size() - warnings}};
+  return j.dump(2) + "\n";
+}
+
 std::string json_test(const SourceManager& sm, const ir::Program* prog, const std::vector<Diagnostic>& diags,
                       const std::vector<ExpectResult>& results) {
   json j = envelope("test");

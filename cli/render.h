@@ -33,6 +33,7 @@ std::string json_check(const SourceManager& sm, const ir::Program* prog, const s
 std::string text_explanations(const SourceManager& sm, const ir::Program& prog, const std::vector<Explanation>& ex, const Style& st);
 std::string json_explain(const SourceManager& sm, const ir::Program* prog, const std::vector<Diagnostic>& diags,
                          const std::vector<Explanation>& ex);
+std::string json_lint(const SourceManager& sm, const std::vector<Diagnostic>& diags);
 std::string json_test(const SourceManager& sm, const ir::Program* prog, const std::vector<Diagnostic>& diags,
                       const std::vector<ExpectResult>& results);
 

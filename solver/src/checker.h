@@ -37,6 +37,7 @@ struct Query {
   z3::expr gap;
   z3::expr violation_plain;   // without any derogation's excuse
   z3::expr holds;             // the norm is met, where undefined decisions may take any value
+  z3::expr applies;           // its `when`s hold and no `unless`
   std::vector<std::pair<std::string, z3::expr>> witness_vars;  // shown in the witness, in order
   std::vector<std::tuple<std::string, std::string, std::vector<std::size_t>>> cases;  // var, type, indices into witness_vars
   std::vector<std::size_t> world;  // indices into witness_vars
@@ -54,6 +55,7 @@ struct Variant {
   std::vector<int> extra_invokes;  // derogations
   std::map<int, std::pair<std::int64_t, std::int64_t>> values;  // define index -> rational value (num, den)
   int symbolic_define = -1;  // this define's value becomes the free constant `value!x`
+  bool no_rules = false;     // current law left out: every decision free (for lint)
 };
 
 class Checker {
@@ -63,7 +65,7 @@ class Checker {
       : prog_(prog), subject_(subject), at_(at), scenario_(scenario), timeout_(timeout_ms), enc_(ctx_, prog), variant_(variant) {
     for (std::size_t r = 0; r < prog.rulesets.size(); ++r) {
       const auto& rs = prog.rulesets[r];
-      if (!rs.measure && rs.period.contains(at)) active_.push_back(static_cast<int>(r));
+      if (!rs.measure && rs.period.contains(at) && !variant.no_rules) active_.push_back(static_cast<int>(r));
     }
     enc_.configure(active_, subject);
     enc_.set_relaxed(relaxed);
@@ -196,7 +198,7 @@ class Checker {
 
   Query build(const ir::Norm& n) {
     std::vector<enc::Val> env;
-    Query q{ctx_.bool_val(true), ctx_.bool_val(false), ctx_.bool_val(false), ctx_.bool_val(false), ctx_.bool_val(true), {}, {}, {}, {}, {}, {}, {}};
+    Query q{ctx_.bool_val(true), ctx_.bool_val(false), ctx_.bool_val(false), ctx_.bool_val(false), ctx_.bool_val(true), ctx_.bool_val(true), {}, {}, {}, {}, {}, {}, {}};
     enc_.begin_norm();
     for (const auto& b : n.binders) {
       q.binder_names.push_back(b.name);
@@ -263,6 +265,7 @@ class Checker {
     const z3::expr defined = cond.defined && unless.defined && body.defined && excuse_defined;
     const z3::expr broken = !requirement(n, body);
     q.holds = z3::implies(applies, excuse || requirement(n, body));
+    q.applies = applies;
     if (*n.modality == ir::Modality::may) {
       q.violation = applies && defined && broken && !excuse;
       q.violation_plain = applies && defined && broken;

@@ -22,6 +22,7 @@ Encoder::Encoder(z3::context& ctx, const ir::Program& prog) : ctx_(ctx), prog_(p
 void Encoder::begin_norm() {
   calls_.clear();
   fired_.clear();
+  fired_defs_.clear();
   facts_used_.clear();
   fact_constraints_ = ctx_.bool_val(true);
 }
@@ -295,6 +296,9 @@ Lowered Encoder::call(const ir::Expr& e, const std::vector<Val>& env) {
       auto f = fired_.find(ad.ruleset);
       if (f == fired_.end()) fired_.emplace(ad.ruleset, selected);
       else f->second = f->second || selected;
+      auto fd = fired_defs_.find({ad.ruleset, ad.define});
+      if (fd == fired_defs_.end()) fired_defs_.emplace(std::make_pair(ad.ruleset, ad.define), selected);
+      else fd->second = fd->second || selected;
       none_higher = none_higher && !guard;
       alts.push_back({ad.ruleset, guard, undecidable, value_k, v.defined});
     }

@@ -77,6 +77,8 @@ class Encoder {
   // For each rule set: when one of its definitions is the one that decides a
   // decision the lowered expressions used (at any depth).
   const std::map<int, z3::expr>& fired() const { return fired_; }
+  // The same, per definition: (rule set, define index) -> when it decides.
+  const std::map<std::pair<int, int>, z3::expr>& fired_defs() const { return fired_defs_; }
   // Facts used since begin_norm, in first-use order, and what their units imply.
   const std::vector<std::pair<std::string, z3::expr>>& facts_used() const { return facts_used_; }
   z3::expr fact_constraints() const { return fact_constraints_; }
@@ -102,6 +104,7 @@ class Encoder {
   std::map<std::string, z3::expr> facts_;
   std::vector<CallRecord> calls_;
   std::map<int, z3::expr> fired_;
+  std::map<std::pair<int, int>, z3::expr> fired_defs_;
   std::vector<std::pair<std::string, z3::expr>> facts_used_;
   z3::expr fact_constraints_;
   int depth_ = 0;  // definition expansion depth; calls are recorded at depth 0
