@@ -291,7 +291,10 @@ std::string text_explanations(const SourceManager& sm, const ir::Program& prog, 
   std::string out;
   for (const auto& ex : exs) {
     const auto& m = prog.rulesets[static_cast<std::size_t>(ex.subject)];
-    out += p.bold(fmt::format("explaining measure `{}` \"{}\" at {}", m.id, m.title, ir::format_date(ex.at))) + "\n\n";
+    const std::string scen = ex.verdict.scenario >= 0
+                                 ? fmt::format(" under scenario `{}`", prog.scenarios[static_cast<std::size_t>(ex.verdict.scenario)].name)
+                                 : "";
+    out += p.bold(fmt::format("explaining measure `{}` \"{}\" at {}{}", m.id, m.title, ir::format_date(ex.at), scen)) + "\n\n";
     if (ex.conflicts.empty() && ex.repairs.empty()) {
       for (const auto& n : ex.notes) out += fmt::format("{}: {}\n", p.cyan("note"), n);
       out += "\n";

@@ -87,6 +87,115 @@ Enumeration enumerate_marco(std::size_t n, const std::function<std::optional<boo
   return out;
 }
 
+Optimum optimize_define(const ir::Program& prog, int subject, ir::Day at, int scenario, unsigned timeout_ms, int define, Goal goal) {
+  Optimum out;
+  try {
+    const auto& def = prog.rulesets[static_cast<std::size_t>(subject)].defines[static_cast<std::size_t>(define)];
+    const auto& sym = prog.symbols[static_cast<std::size_t>(def.symbol)];
+    detail::Variant var;
+    var.symbolic_define = define;
+    detail::Checker cx(prog, subject, at, scenario, timeout_ms, var);
+    const bool decimal = sym.result.kind == ir::Type::decimal;
+    z3::context& ctx = cx.ctx_;
+    z3::expr x = *cx.symbolic_;
+    z3::expr orig = decimal ? ctx.real_val(fmt::format("{}/{}", def.value->ival, def.value->den).c_str())
+                            : ctx.int_val(static_cast<int64_t>(def.value->ival));
+    out.original = cx.enc_.show(z3::expr(orig).simplify(), sym.result);
+    // the norms in force that can depend on this clause's decision
+    std::set<int> reach{def.symbol};
+    for (bool grew = true; grew;) {
+      grew = false;
+      for (int r : cx.active_)
+        for (const auto& d2 : prog.rulesets[static_cast<std::size_t>(r)].defines) {
+          if (d2.symbol < 0 || reach.count(d2.symbol)) continue;
+          auto used = detail::symbols_used(d2.value.get());
+          auto used2 = detail::symbols_used(d2.when.get());
+          used.insert(used2.begin(), used2.end());
+          for (int u : used)
+            if (reach.count(u)) { reach.insert(d2.symbol); grew = true; break; }
+        }
+    }
+    std::vector<int> norms;
+    for (std::size_t n = 0; n < prog.norms.size(); ++n) {
+      const auto& nn = prog.norms[n];
+      if (nn.derogation || !nn.modality || !nn.period.contains(at) || !cx.relevant(nn)) continue;
+      bool uses = false;
+      for (const ir::Expr* e : {nn.cond.get(), nn.unless.get(), nn.body.get()})
+        for (int u : detail::symbols_used(e)) uses = uses || reach.count(u) > 0;
+      if (uses) norms.push_back(static_cast<int>(n));
+    }
+    // a value is lawful when no norm is violated in a case the clause decides
+    auto violation_at = [&](const z3::expr& value) -> std::optional<std::pair<int, z3::model>> {
+      for (int n : norms) {
+        detail::Query q = cx.build(prog.norms[static_cast<std::size_t>(n)]);
+        z3::solver s = cx.solver();
+        s.add(q.assumptions);
+        s.add(q.violation && cx.fired_by(q, {subject}));
+        s.add(x == value);
+        if (s.check(cx.lits_on()) == z3::sat) return std::make_pair(n, s.get_model());
+      }
+      return std::nullopt;
+    };
+    // counterexample-guided: the cases that rule out values so far
+    std::vector<std::pair<int, std::vector<std::pair<z3::expr, z3::expr>>>> cases;
+    const z3::expr huge = decimal ? ctx.real_val("1000000000") : ctx.int_val(1000000000);
+    for (int round = 0; round < 24; ++round) {
+      z3::optimize opt(ctx);
+      z3::params p(ctx);
+      p.set("timeout", timeout_ms);
+      opt.set(p);
+      for (const auto& l : cx.all_lits_) opt.add(l);
+      for (const auto& [n, pins] : cases) {
+        detail::Query q = cx.build(prog.norms[static_cast<std::size_t>(n)]);
+        z3::expr_vector from(ctx), to(ctx);
+        for (const auto& [a, b] : pins) { from.push_back(a); to.push_back(b); }
+        z3::expr h = q.holds;
+        opt.add(h.substitute(from, to));
+      }
+      // values beyond a billion units are treated as unbounded
+      opt.add(x <= huge && x >= -huge);
+      z3::expr diff = x - orig;
+      if (goal == Goal::nearest) opt.minimize(z3::ite(diff >= 0, diff, -diff));
+      else if (goal == Goal::maximize) opt.maximize(x);
+      else opt.minimize(x);
+      auto r = opt.check();
+      if (r == z3::unsat) { out.infeasible = true; return out; }
+      if (r != z3::sat) { out.undecided = true; return out; }
+      z3::expr best = opt.get_model().eval(x, true);
+      if (auto v = violation_at(best)) {
+        std::vector<std::pair<z3::expr, z3::expr>> pins;
+        detail::Query q = cx.build(prog.norms[static_cast<std::size_t>(v->first)]);
+        for (const auto& [name, c] : q.witness_vars) pins.emplace_back(c, v->second.eval(c, true));
+        cases.emplace_back(v->first, pins);
+        continue;
+      }
+      if (z3::eq(best.simplify(), huge.simplify()) || z3::eq(best.simplify(), (-huge).simplify())) {
+        out.unbounded = true;
+        return out;
+      }
+      out.value = cx.enc_.show(best, sym.result);
+      const bool below = goal == Goal::maximize || (goal == Goal::nearest && z3::expr(best < orig).simplify().is_true());
+      out.direction = below ? "at most" : "at least";
+      // the norms that bind: those violated one step further
+      z3::expr step = decimal ? ctx.real_val("1/100") : ctx.int_val(1);
+      z3::expr further = below ? best + step : best - step;
+      for (int n : norms) {
+        detail::Query q = cx.build(prog.norms[static_cast<std::size_t>(n)]);
+        z3::solver s = cx.solver();
+        s.add(q.assumptions);
+        s.add(q.violation && cx.fired_by(q, {subject}));
+        s.add(x == further);
+        if (s.check(cx.lits_on()) == z3::sat) out.binding.push_back(n);
+      }
+      return out;
+    }
+    out.undecided = true;
+  } catch (const z3::exception&) {
+    out.undecided = true;
+  }
+  return out;
+}
+
 namespace {
 
 using detail::Checker;
@@ -120,11 +229,10 @@ class Explainer {
       return ex;
     }
     // elements: relevant norms, the measure's clauses, derogations it could invoke
-    for (std::size_t n = 0; n < prog_.norms.size(); ++n) {
-      const auto& norm = prog_.norms[n];
-      if (norm.derogation || !norm.modality || !norm.period.contains(at_) || !ck_.relevant(norm)) continue;
-      norms_.push_back(static_cast<int>(n));
-    }
+    // the norms in conflict (contradictions among norms themselves are lint's)
+    for (const auto& f : ex.verdict.findings)
+      if (f.kind == FindingKind::conflict && std::find(norms_.begin(), norms_.end(), f.norm) == norms_.end()) norms_.push_back(f.norm);
+    std::sort(norms_.begin(), norms_.end());
     const auto& m = prog_.rulesets[static_cast<std::size_t>(subject_)];
     for (std::size_t i = 0; i < m.defines.size(); ++i)
       if (m.defines[i].symbol >= 0) ex.elements.push_back({Element::define, static_cast<int>(i)});
@@ -408,98 +516,16 @@ class Explainer {
   }
 
   NearestValue nearest(int define) {
-    const auto& m = prog_.rulesets[static_cast<std::size_t>(subject_)];
-    const auto& def = m.defines[static_cast<std::size_t>(define)];
-    const auto& sym = prog_.symbols[static_cast<std::size_t>(def.symbol)];
+    const auto& def = prog_.rulesets[static_cast<std::size_t>(subject_)].defines[static_cast<std::size_t>(define)];
     NearestValue nv;
     nv.define = define;
-    detail::Variant var;
-    var.symbolic_define = define;
-    Checker cx(prog_, subject_, at_, scenario_, timeout_, var);
-    const bool decimal = sym.result.kind == ir::Type::decimal;
-    z3::context& ctx = cx.ctx_;
-    z3::expr x = *cx.symbolic_;
-    z3::expr orig = decimal ? ctx.real_val(fmt::format("{}/{}", def.value->ival, def.value->den).c_str())
-                            : ctx.int_val(static_cast<int64_t>(def.value->ival));
-    nv.original = cx.enc_.show(z3::expr(orig).simplify(), sym.result);
-    // only the norms whose outcome can depend on this clause's decision
-    std::set<int> reach{def.symbol};
-    for (bool grew = true; grew;) {
-      grew = false;
-      for (int r : cx.active_)
-        for (const auto& d2 : prog_.rulesets[static_cast<std::size_t>(r)].defines) {
-          if (d2.symbol < 0 || reach.count(d2.symbol)) continue;
-          auto used = detail::symbols_used(d2.value.get());
-          auto used2 = detail::symbols_used(d2.when.get());
-          used.insert(used2.begin(), used2.end());
-          for (int u : used)
-            if (reach.count(u)) { reach.insert(d2.symbol); grew = true; break; }
-        }
-    }
-    std::vector<int> norms;
-    for (int n : norms_) {
-      const auto& nn = prog_.norms[static_cast<std::size_t>(n)];
-      bool uses = false;
-      for (const ir::Expr* e : {nn.cond.get(), nn.unless.get(), nn.body.get()})
-        for (int u : detail::symbols_used(e)) uses = uses || reach.count(u) > 0;
-      if (uses) norms.push_back(n);
-    }
-    // counterexample-guided: the cases that rule out values so far
-    std::vector<std::pair<int, std::vector<std::pair<z3::expr, z3::expr>>>> cases;
-    for (int round = 0; round < 12; ++round) {
-      z3::optimize opt(ctx);
-      z3::params p(ctx);
-      p.set("timeout", timeout_);
-      opt.set(p);
-      for (const auto& l : cx.all_lits_) opt.add(l);
-      for (const auto& [n, pins] : cases) {
-        Query q = cx.build(prog_.norms[static_cast<std::size_t>(n)]);
-        z3::expr_vector from(ctx), to(ctx);
-        for (const auto& [a, b] : pins) { from.push_back(a); to.push_back(b); }
-        z3::expr h = q.holds;
-        opt.add(h.substitute(from, to));
-      }
-      z3::expr diff = x - orig;
-      opt.minimize(z3::ite(diff >= 0, diff, -diff));
-      auto r = opt.check();
-      if (r == z3::unsat) return nv;  // no lawful value at all
-      if (r != z3::sat) return nv;
-      z3::expr best = opt.get_model().eval(x, true);
-      // does it hold for every case?
-      bool violated = false;
-      for (int n : norms) {
-        Query q = cx.build(prog_.norms[static_cast<std::size_t>(n)]);
-        z3::solver s = cx.solver();
-        s.add(q.assumptions);
-        s.add(q.violation && cx.fired_by(q, {subject_}));
-        s.add(x == best);
-        if (s.check(cx.lits_on()) == z3::sat) {
-          z3::model mdl = s.get_model();
-          std::vector<std::pair<z3::expr, z3::expr>> pins;
-          for (const auto& [name, c] : q.witness_vars) pins.emplace_back(c, mdl.eval(c, true));
-          cases.emplace_back(n, pins);
-          violated = true;
-          break;
-        }
-      }
-      if (violated) continue;
-      nv.lawful = cx.enc_.show(best, sym.result);
-      nv.verified = true;
-      const bool below = z3::expr(best < orig).simplify().is_true();
-      nv.direction = below ? "at most" : "at least";
-      // the norms that bind: those violated one step further
-      z3::expr step = decimal ? ctx.real_val("1/100") : ctx.int_val(1);
-      z3::expr further = below ? best + step : best - step;
-      for (int n : norms) {
-        Query q = cx.build(prog_.norms[static_cast<std::size_t>(n)]);
-        z3::solver s = cx.solver();
-        s.add(q.assumptions);
-        s.add(q.violation && cx.fired_by(q, {subject_}));
-        s.add(x == further);
-        if (s.check(cx.lits_on()) == z3::sat) nv.binding.push_back(n);
-      }
-      return nv;
-    }
+    Optimum o = optimize_define(prog_, subject_, at_, scenario_, timeout_, define, Goal::nearest);
+    nv.original = o.original;
+    nv.lawful = o.value;
+    nv.direction = o.direction;
+    nv.binding = o.binding;
+    nv.verified = o.value.has_value();
+    (void)def;
     return nv;
   }
 

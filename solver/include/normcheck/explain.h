@@ -51,6 +51,23 @@ struct Explanation {
   std::vector<std::string> notes;
 };
 
+enum class Goal { nearest, maximize, minimize };
+
+struct Optimum {
+  std::string original;               // the clause's value as written
+  std::optional<std::string> value;   // the optimum, in domain terms
+  std::string direction;              // "at most" / "at least"
+  std::vector<int> binding;           // norms violated one step beyond the optimum
+  bool unbounded = false;             // no bound up to a billion units
+  bool infeasible = false;            // no lawful value at all
+  bool undecided = false;             // the solver could not decide
+};
+
+// The lawful value of a measure's numeric define clause that is nearest to the
+// written one, or the largest or smallest: no norm in force may be violated in
+// a case the clause decides.
+Optimum optimize_define(const ir::Program& prog, int subject, ir::Day at, int scenario, unsigned timeout_ms, int define, Goal goal);
+
 // Bounded by MAX_CORES minimal conflicts and by TIMEOUT_MS per solver query.
 Explanation explain(const ir::Program& prog, int subject, ir::Day at, int scenario, unsigned timeout_ms, std::size_t max_cores);
 
