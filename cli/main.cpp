@@ -15,6 +15,7 @@
 
 #include "normcheck/check.h"
 #include "normcheck/explain.h"
+#include "normcheck/explore.h"
 #include "normcheck/lint.h"
 #include "normcheck/load.h"
 #include "render.h"
@@ -174,6 +175,91 @@ int run_lint(const Common& c, const std::vector<std::string>& deny) {
   return deny_warnings && !found.empty() ? kFindings : kClean;
 }
 
+struct ExploreArgs {
+  std::string max, min, where, level = "act";
+  bool options = false;
+  std::size_t limit = 0;
+};
+
+int run_explore(const Common& c, const std::string& at, const std::vector<std::string>& measures, const std::string& scenario,
+                const ExploreArgs& e) {
+  const int modes = (e.max.empty() ? 0 : 1) + (e.min.empty() ? 0 : 1) + (e.options ? 1 : 0);
+  if (modes != 1) {
+    std::cerr << "error: give exactly one of --max CALL, --min CALL or --options\n";
+    return kInput;
+  }
+  std::optional<ir::Day> day;
+  if (!at.empty() && !(day = ir::parse_date(at))) {
+    std::cerr << fmt::format("error: `--at {}` is not a valid date; write YYYY-MM-DD\n", at);
+    return kInput;
+  }
+  if (measures.size() > 1) {
+    std::cerr << "error: explore takes at most one --measure\n";
+    return kInput;
+  }
+  const std::string measure = measures.empty() ? "" : measures[0];
+  SourceManager sm;
+  Diagnostics diags;
+  const render::Style st{use_colour(c.color, STDOUT_FILENO)};
+  if (!e.options) {
+    ValueQuestion q;
+    q.goal = e.max.empty() ? Goal::minimize : Goal::maximize;
+    q.call = e.max.empty() ? e.min : e.max;
+    q.where = e.where;
+    q.measure = measure;
+    q.level = e.level;
+    q.at = day;
+    q.today = today();
+    q.scenario_name = scenario;
+    q.timeout_ms = c.timeout_ms;
+    std::optional<ir::Program> prog;
+    auto a = explore_value(sm, c.paths, diags, q, prog);
+    if (prog && !scenario.empty() && prog->find_scenario(scenario) < 0) {
+      std::cerr << fmt::format("error: unknown scenario `{}`\n", scenario);
+      return kInput;
+    }
+    if (c.format == "json") {
+      std::cout << render::json_explore_value(sm, diags.items(), q, a ? &*a : nullptr);
+    } else {
+      if (!diags.items().empty()) print_input_errors(sm, diags, c);
+      if (a) std::cout << render::text_explore_value(q, *a, st);
+    }
+    if (!a) return kInput;
+    if (a->optimum.undecided) return kUndecided;
+    return a->optimum.infeasible ? kFindings : kClean;
+  }
+  auto prog = load_program(sm, c.paths, diags);
+  if (!prog) {
+    if (c.format == "json") std::cout << render::json_explore_options(sm, nullptr, diags.items(), nullptr);
+    else print_input_errors(sm, diags, c);
+    return kInput;
+  }
+  if (measure.empty()) {
+    std::cerr << "error: --options needs --measure NAME\n";
+    return kInput;
+  }
+  const int r = prog->find_ruleset(measure);
+  if (r < 0 || !prog->rulesets[static_cast<std::size_t>(r)].measure) {
+    std::cerr << fmt::format("error: unknown measure `{}`\n", measure);
+    return kInput;
+  }
+  int scen = -1;
+  if (!scenario.empty() && (scen = prog->find_scenario(scenario)) < 0) {
+    std::cerr << fmt::format("error: unknown scenario `{}`\n", scenario);
+    return kInput;
+  }
+  const auto& m = prog->rulesets[static_cast<std::size_t>(r)];
+  const bool bar = isatty(STDERR_FILENO) != 0;
+  auto progress = [&](std::size_t k, std::size_t n) {
+    if (bar) std::cerr << fmt::format("\rchecking combination {}/{}", k, n) << (k == n ? "\n" : "") << std::flush;
+  };
+  auto a = explore_options(*prog, r, day.value_or(m.effective.value_or(today())), scen, c.timeout_ms, e.limit, progress);
+  if (bar && a.checked < a.total) std::cerr << "\n";
+  if (c.format == "json") std::cout << render::json_explore_options(sm, &*prog, diags.items(), &a);
+  else std::cout << render::text_explore_options(*prog, a, st);
+  return a.lawful > 0 ? kClean : kFindings;
+}
+
 int run_test(const Common& c) {
   SourceManager sm;
   Diagnostics diags;
@@ -239,6 +325,19 @@ int main(int argc, char** argv) {
   add_common(lint_cmd, common);
   lint_cmd->add_option("--deny", deny, "`warnings`: exit 1 when there is any warning")->check(CLI::IsMember({"warnings"}))->allow_extra_args(false);
 
+  ExploreArgs ex_args;
+  auto* explore_cmd = app.add_subcommand("explore", "options for action: the largest or smallest lawful value of a decision, or every lawful combination of a measure's options");
+  add_common(explore_cmd, common);
+  explore_cmd->add_option("--max", ex_args.max, "the largest lawful value of CALL, e.g. 'waiting_period(s)'");
+  explore_cmd->add_option("--min", ex_args.min, "the smallest lawful value of CALL");
+  explore_cmd->add_option("--where", ex_args.where, "only for the cases where this holds, e.g. 's.protection == subsidiary'");
+  explore_cmd->add_flag("--options", ex_args.options, "every lawful combination of the --measure's options");
+  explore_cmd->add_option("--limit", ex_args.limit, "stop after this many lawful combinations (0: all)")->capture_default_str();
+  explore_cmd->add_option("--level", ex_args.level, "the level of the explored rule, without --measure")->capture_default_str();
+  explore_cmd->add_option("--at", at, "date YYYY-MM-DD (default: today, or the measure's effective date)");
+  explore_cmd->add_option("--measure", measures, "build on this measure")->allow_extra_args(false);
+  explore_cmd->add_option("--scenario", scenario, "assume the named scenario");
+
   auto* test_cmd = app.add_subcommand("test", "run every `expect` in the rule files; last line `N passed, N failed`");
   add_common(test_cmd, common);
 
@@ -264,6 +363,7 @@ int main(int argc, char** argv) {
     if (*test_cmd) return run_test(common);
     if (*explain_cmd) return run_explain(common, at, measures, scenario, max_cores);
     if (*lint_cmd) return run_lint(common, deny);
+    if (*explore_cmd) return run_explore(common, at, measures, scenario, ex_args);
   } catch (const std::exception& e) {
     std::cerr << "error: internal error: " << e.what() << "\n";
     return kInput;

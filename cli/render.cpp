@@ -573,6 +573,86 @@ std::string json_explain(const SourceManager& sm, const ir::Program* prog, const
   return j.dump(2) + "\n";
 }
 
+namespace {
+std::string question_text(const ValueQuestion& q, const ir::Day at) {
+  return fmt::format("the {} lawful value of `{}`{}{} at {}", q.goal == Goal::maximize ? "largest" : "smallest", q.call,
+                     q.where.empty() ? "" : " where " + q.where, q.measure.empty() ? "" : " on top of measure `" + q.measure + "`",
+                     ir::format_date(at));
+}
+std::string combination_text(const ir::RuleSet& m, const std::vector<int>& choices) {
+  std::vector<std::string> parts;
+  for (std::size_t o = 0; o < m.options.size(); ++o)
+    parts.push_back(fmt::format("{} = {}", m.options[o].name, m.options[o].choices[static_cast<std::size_t>(choices[o])].name));
+  return fmt::format("{}", fmt::join(parts, ", "));
+}
+}  // namespace
+
+std::string text_explore_value(const ValueQuestion& q, const ValueAnswer& a, const Style& st) {
+  Paint p{st};
+  std::string out = p.bold("exploring " + question_text(q, a.at)) + "\n\n";
+  const auto& o = a.optimum;
+  if (o.undecided) out += p.yellow("undecided") + ": the solver could not settle it within the limits\n";
+  else if (o.infeasible) out += p.red("no lawful value") + ": every value conflicts with a norm in force\n";
+  else if (o.unbounded) out += fmt::format("{}: no norm in force bounds it (checked up to a billion units)\n", p.green("unbounded"));
+  else {
+    out += fmt::format("{} {} value: {}\n", p.green(q.goal == Goal::maximize ? "largest" : "smallest"), "lawful", *o.value);
+    for (const auto& b : a.binding) out += fmt::format("   = {}: {}\n", p.bold("bound by"), b);
+  }
+  return out;
+}
+
+std::string json_explore_value(const SourceManager& sm, const std::vector<Diagnostic>& diags, const ValueQuestion& q, const ValueAnswer* a) {
+  json j = envelope("explore");
+  j["diagnostics"] = diags_json(sm, diags);
+  if (a) {
+    json b = json::array();
+    for (const auto& n : a->optimum.binding) b.push_back(n);
+    j["value"] = {{"goal", q.goal == Goal::maximize ? "max" : "min"}, {"decision", q.call}, {"where", q.where.empty() ? json(nullptr) : json(q.where)},
+                  {"measure", q.measure.empty() ? json(nullptr) : json(q.measure)}, {"at", ir::format_date(a->at)},
+                  {"result", a->optimum.undecided ? "undecided" : a->optimum.infeasible ? "infeasible" : a->optimum.unbounded ? "unbounded" : "bounded"},
+                  {"value", a->optimum.value ? json(*a->optimum.value) : json(nullptr)}, {"binding", a->binding}};
+  }
+  return j.dump(2) + "\n";
+}
+
+std::string text_explore_options(const ir::Program& prog, const OptionsAnswer& a, const Style& st) {
+  Paint p{st};
+  const auto& m = prog.rulesets[static_cast<std::size_t>(a.subject)];
+  std::string out = p.bold(fmt::format("exploring the options of measure `{}` \"{}\" at {}", m.id, m.title, ir::format_date(a.at))) + "\n\n";
+  out += fmt::format("{} option{}, {} combination{}; {} checked, {} lawful{}\n\n", m.options.size(), m.options.size() == 1 ? "" : "s", a.total,
+                     a.total == 1 ? "" : "s", a.checked, a.lawful, a.stopped ? " (stopped at --limit: more may exist)" : "");
+  for (const auto& c : a.lawful_list) out += fmt::format("  {} {}\n", p.green("lawful  "), combination_text(m, c.choices));
+  for (const auto& c : a.unlawful_list) {
+    std::vector<std::string> ns;
+    for (int n : c.conflicts) ns.push_back("`" + prog.norms[static_cast<std::size_t>(n)].id + "`");
+    out += fmt::format("  {} {}{}\n", c.status == Status::undecided ? p.yellow("undecided") : c.status == Status::gaps ? p.yellow("gaps    ") : p.red("conflict"),
+                       combination_text(m, c.choices), ns.empty() ? "" : fmt::format(" — conflicts with {}", fmt::join(ns, ", ")));
+  }
+  return out;
+}
+
+std::string json_explore_options(const SourceManager& sm, const ir::Program* prog, const std::vector<Diagnostic>& diags,
+                                 const OptionsAnswer* a) {
+  json j = envelope("explore");
+  j["diagnostics"] = diags_json(sm, diags);
+  if (prog && a) {
+    const auto& m = prog->rulesets[static_cast<std::size_t>(a->subject)];
+    json combos = json::array();
+    auto add = [&](const Combination& c) {
+      json choice = json::object();
+      for (std::size_t o = 0; o < m.options.size(); ++o) choice[m.options[o].name] = m.options[o].choices[static_cast<std::size_t>(c.choices[o])].name;
+      json ns = json::array();
+      for (int n : c.conflicts) ns.push_back(prog->norms[static_cast<std::size_t>(n)].id);
+      combos.push_back({{"choices", choice}, {"status", status_name(c.status)}, {"conflicts", ns}});
+    };
+    for (const auto& c : a->lawful_list) add(c);
+    for (const auto& c : a->unlawful_list) add(c);
+    j["options"] = {{"measure", m.id}, {"at", ir::format_date(a->at)}, {"total", a->total}, {"checked", a->checked},
+                    {"lawful", a->lawful}, {"stopped", a->stopped}, {"combinations", combos}};
+  }
+  return j.dump(2) + "\n";
+}
+
 std::string json_lint(const SourceManager& sm, const std::vector<Diagnostic>& diags) {
   json j = envelope("lint");
   j["diagnostics"] = diags_json(sm, diags);

@@ -9,6 +9,7 @@
 #include "normcheck/check.h"
 #include "normcheck/diagnostic.h"
 #include "normcheck/explain.h"
+#include "normcheck/explore.h"
 #include "normcheck/ir.h"
 #include "normcheck/source.h"
 
@@ -33,6 +34,11 @@ std::string json_check(const SourceManager& sm, const ir::Program* prog, const s
 std::string text_explanations(const SourceManager& sm, const ir::Program& prog, const std::vector<Explanation>& ex, const Style& st);
 std::string json_explain(const SourceManager& sm, const ir::Program* prog, const std::vector<Diagnostic>& diags,
                          const std::vector<Explanation>& ex);
+std::string text_explore_value(const ValueQuestion& q, const ValueAnswer& a, const Style& st);
+std::string json_explore_value(const SourceManager& sm, const std::vector<Diagnostic>& diags, const ValueQuestion& q, const ValueAnswer* a);
+std::string text_explore_options(const ir::Program& prog, const OptionsAnswer& a, const Style& st);
+std::string json_explore_options(const SourceManager& sm, const ir::Program* prog, const std::vector<Diagnostic>& diags,
+                                 const OptionsAnswer* a);
 std::string json_lint(const SourceManager& sm, const std::vector<Diagnostic>& diags);
 std::string json_test(const SourceManager& sm, const ir::Program* prog, const std::vector<Diagnostic>& diags,
                       const std::vector<ExpectResult>& results);

@@ -91,7 +91,9 @@ ruleClause
   | VALID (FROM DATE)? (UNTIL DATE)? # ruleValid
   | DEFINE ident ('(' pattern (',' pattern)* ')')? '=' expr (WHEN expr)? # ruleDefine
   | INVOKE qname                    # ruleInvoke
+  | OPTION ident STRING? '{' choice* '}' # ruleOption
   ;
+choice         : CHOICE ident STRING? '{' ruleClause* '}' ;
 pattern        : ident | '_' ;
 
 expectDecl     : EXPECT expectSubject expectation (AT DATE)? (UNDER ident)? ;
@@ -137,7 +139,7 @@ MEASURE: 'measure'; CITES: 'cites'; EFFECTIVE: 'effective'; DEFINE: 'define';
 INVOKE: 'invoke'; EXPECT: 'expect'; CURRENT_LAW: 'current_law'; AT: 'at';
 UNDER: 'under'; COMPLIANT: 'compliant'; CONFLICTS_WITH: 'conflicts_with';
 IN: 'in'; AND: 'and'; OR: 'or'; IMPLIES: 'implies'; IF: 'if'; THEN: 'then';
-ELSE: 'else'; TRUE: 'true'; FALSE: 'false';
+ELSE: 'else'; TRUE: 'true'; FALSE: 'false'; OPTION: 'option'; CHOICE: 'choice';
 
 DATE   : [0-9][0-9][0-9][0-9] '-' [0-9][0-9] '-' [0-9][0-9] ;
 NUMBER : [0-9]+ ('.' [0-9]+)? ;

@@ -180,6 +180,13 @@ std::vector<ast::File> load_files(SourceManager& sm, const std::vector<std::stri
       loader.load(path, Span{});
     }
   }
+  for (const auto& [name, text] : options.inline_sources) {
+    const FileId id = sm.add(name, "<inline>/" + name, text);
+    if (auto parsed = parse_file(sm, id, diags, options.parse)) {
+      for (const auto& imp : parsed->imports) diags.error("E0501", imp.span, "an inline source cannot import");
+      loader.files.push_back(std::move(*parsed));
+    }
+  }
   loader.find_cycles();
   return order_files(sm, std::move(loader.files), loader.edges);
 }

@@ -132,7 +132,7 @@ class CollectingListener : public antlr4::BaseErrorListener {
   std::size_t count() const { return count_; }
 
  private:
-  static bool is_keyword(std::size_t type) { return type >= NormParser::IMPORT && type <= NormParser::FALSE; }
+  static bool is_keyword(std::size_t type) { return type >= NormParser::IMPORT && type <= NormParser::CHOICE; }
 
   Span span_cp(std::size_t b, std::size_t e) const {
     const auto clamp = [&](std::size_t i) { return cps_[std::min(i, cps_.size() - 1)]; };
@@ -386,8 +386,8 @@ class Transformer {
                  const std::vector<NormParser::RuleClauseContext*>& clauses, Span s) {
     ast::Rule r;
     r.measure = measure;
-    r.id = qname(id);
-    r.title = unquote(title);
+    if (id) r.id = qname(id);
+    if (title) r.title = unquote(title);
     r.span = s;
     bool seen_source = false, seen_cites = false, seen_level = false, seen_eff = false, seen_valid = false;
     for (auto* cl : clauses) {
@@ -418,6 +418,28 @@ class Transformer {
         r.defines.push_back(std::move(d));
       } else if (auto* x = dynamic_cast<NormParser::RuleInvokeContext*>(cl)) {
         r.invokes.push_back(qname(x->qname()));
+      } else if (auto* x = dynamic_cast<NormParser::RuleOptionContext*>(cl)) {
+        ast::Option o;
+        o.name = name(x->ident());
+        if (x->STRING()) o.title = unquote(x->STRING());
+        o.span = span(cl);
+        for (auto* ch : x->choice()) {
+          ast::Choice c;
+          c.name = name(ch->ident());
+          if (ch->STRING()) c.title = unquote(ch->STRING());
+          c.span = span(ch);
+          // a choice holds definitions and invocations only: parse them as a rule's
+          ast::Rule inner = rule(true, nullptr, nullptr, ch->ruleClause(), c.span);
+          for (auto& d : inner.defines) c.defines.push_back(std::move(d));
+          for (auto& i : inner.invokes) c.invokes.push_back(std::move(i));
+          for (auto* icl : ch->ruleClause())
+            if (!dynamic_cast<NormParser::RuleDefineContext*>(icl) && !dynamic_cast<NormParser::RuleInvokeContext*>(icl))
+              diags_.error("E0409", span(icl), "a choice may only `define` and `invoke`");
+          o.choices.push_back(std::move(c));
+        }
+        if (!measure) diags_.error("E0409", o.span, "only a measure can have options");
+        else if (o.choices.empty()) diags_.error("E0409", o.span, fmt::format("option `{}` has no choice", o.name.text));
+        r.options.push_back(std::move(o));
       }
     }
     return r;

@@ -541,7 +541,29 @@ class Analyzer {
     }
     if (r.valid_from || r.valid_until) out.period = narrow(out.period, period(r.valid_from, r.valid_until, r.span), r.span);
     for (const auto& d : r.defines) out.defines.push_back(define(d, index));
-    for (const auto& inv : r.invokes) {
+    std::vector<ast::Name> all_invokes = r.invokes;
+    std::set<std::string> option_names;
+    for (const auto& o : r.options) {
+      if (!option_names.insert(o.name.text).second) diags_.error("E0201", o.name.span, fmt::format("option `{}` is declared twice", o.name.text));
+      ir::Option io{o.name.text, o.title, {}, o.span};
+      std::set<std::string> choice_names;
+      for (const auto& c : o.choices) {
+        if (!choice_names.insert(c.name.text).second)
+          diags_.error("E0201", c.name.span, fmt::format("choice `{}` appears twice in option `{}`", c.name.text, o.name.text));
+        ir::Choice ic{c.name.text, c.title, {}, {}, c.span};
+        for (const auto& d : c.defines) {
+          ic.defines.push_back(static_cast<int>(out.defines.size()));
+          out.defines.push_back(define(d, index));
+        }
+        for (const auto& inv : c.invokes) {
+          ic.invokes.push_back(static_cast<int>(all_invokes.size()));
+          all_invokes.push_back(inv);
+        }
+        io.choices.push_back(std::move(ic));
+      }
+      out.options.push_back(std::move(io));
+    }
+    for (const auto& inv : all_invokes) {
       const DeclRef* ref = lookup(inv.text);
       if (ref && ref->kind == DeclKind::norm && prog_.norms[static_cast<std::size_t>(ref->index)].derogation) {
         out.invokes.push_back({ref->index, inv.span});

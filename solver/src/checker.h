@@ -56,6 +56,7 @@ struct Variant {
   std::map<int, std::pair<std::int64_t, std::int64_t>> values;  // define index -> rational value (num, den)
   int symbolic_define = -1;  // this define's value becomes the free constant `value!x`
   bool no_rules = false;     // current law left out: every decision free (for lint)
+  std::vector<int> choices;  // per option of the subject, the choice taken (default: the first)
 };
 
 class Checker {
@@ -63,6 +64,18 @@ class Checker {
   Checker(const ir::Program& prog, int subject, ir::Day at, int scenario, unsigned timeout_ms, const Variant& variant = {},
           bool hypothetical_invokes = false, bool relaxed = false)
       : prog_(prog), subject_(subject), at_(at), scenario_(scenario), timeout_(timeout_ms), enc_(ctx_, prog), variant_(variant) {
+    if (subject >= 0) {
+      // the clauses of the choices not taken are switched off
+      const auto& opts = prog.rulesets[static_cast<std::size_t>(subject)].options;
+      for (std::size_t o = 0; o < opts.size(); ++o) {
+        const int taken = o < variant_.choices.size() ? variant_.choices[o] : 0;
+        for (std::size_t c = 0; c < opts[o].choices.size(); ++c) {
+          if (static_cast<int>(c) == taken) continue;
+          for (int d : opts[o].choices[c].defines) variant_.dropped_defines.insert(d);
+          for (int i : opts[o].choices[c].invokes) variant_.dropped_invokes.insert(i);
+        }
+      }
+    }
     for (std::size_t r = 0; r < prog.rulesets.size(); ++r) {
       const auto& rs = prog.rulesets[r];
       if (!rs.measure && rs.period.contains(at) && !variant.no_rules) active_.push_back(static_cast<int>(r));

@@ -234,9 +234,12 @@ class Explainer {
       if (f.kind == FindingKind::conflict && std::find(norms_.begin(), norms_.end(), f.norm) == norms_.end()) norms_.push_back(f.norm);
     std::sort(norms_.begin(), norms_.end());
     const auto& m = prog_.rulesets[static_cast<std::size_t>(subject_)];
+    // clauses of choices not taken are not part of the measure as checked
     for (std::size_t i = 0; i < m.defines.size(); ++i)
-      if (m.defines[i].symbol >= 0) ex.elements.push_back({Element::define, static_cast<int>(i)});
-    for (std::size_t i = 0; i < m.invokes.size(); ++i) ex.elements.push_back({Element::invoke, static_cast<int>(i)});
+      if (m.defines[i].symbol >= 0 && !ck_.variant_.dropped_defines.count(static_cast<int>(i)))
+        ex.elements.push_back({Element::define, static_cast<int>(i)});
+    for (std::size_t i = 0; i < m.invokes.size(); ++i)
+      if (!ck_.variant_.dropped_invokes.count(static_cast<int>(i))) ex.elements.push_back({Element::invoke, static_cast<int>(i)});
     for (const auto& [d, lit] : ck_.hypothetical_) {
       const int target = prog_.norms[static_cast<std::size_t>(d)].relaxes;
       if (std::find(norms_.begin(), norms_.end(), target) != norms_.end()) ex.elements.push_back({Element::derogation, d});

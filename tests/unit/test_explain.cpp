@@ -9,6 +9,7 @@
 
 #include "helpers.h"
 #include "normcheck/explain.h"
+#include "normcheck/explore.h"
 
 using namespace normcheck;
 
@@ -206,4 +207,53 @@ measure M "Three years" { level act effective 2026-07-01 define wait(p) = 36 mon
   CHECK(ex.values[0].direction == "at most");
   REQUIRE(ex.values[0].binding.size() == 1);
   CHECK(l->prog->norms[static_cast<std::size_t>(ex.values[0].binding[0])].id == "EU.wait");
+}
+
+TEST_CASE("explore: every combination of a measure's options is checked", "[explore]") {
+  auto l = nc_test::load(std::string(nc_test::kPrelude) + R"NC(
+norm EU.wait "Wait at most 2 years" { source EU "art. 8" for p: Person must wait(p) <= 24 months }
+measure M "Options" {
+  level act effective 2026-07-01
+  option period "Waiting period" {
+    choice m12 "12 months" { define wait(p) = 12 months }
+    choice m36 "36 months" { define wait(p) = 36 months }
+  }
+  option minors "Minors" {
+    choice same "same" { }
+    choice none "no wait" { define wait(p) = 0 months when p.age < 18 years }
+  }
+})NC");
+  REQUIRE(l->prog.has_value());
+  const int m = l->prog->find_ruleset("M");
+  REQUIRE(l->prog->rulesets[static_cast<std::size_t>(m)].options.size() == 2);
+  auto a = explore_options(*l->prog, m, nc_test::day("2026-07-01"), -1, 10000, 0, {});
+  CHECK(a.total == 4);
+  CHECK(a.checked == 4);
+  CHECK(a.lawful == 2);
+  for (const auto& c : a.lawful_list) CHECK(c.choices[0] == 0);
+  // check takes each option's first choice
+  CHECK(check_subject(*l->prog, m, nc_test::day("2026-07-01"), -1, 10000).status == Status::compliant);
+  auto limited = explore_options(*l->prog, m, nc_test::day("2026-07-01"), -1, 10000, 1, {});
+  CHECK(limited.stopped);
+  CHECK(limited.lawful == 1);
+}
+
+TEST_CASE("explore: the largest lawful value and the norm that binds it", "[explore]") {
+  auto l = nc_test::load(std::string(nc_test::kPrelude) + R"NC(
+norm EU.wait "Wait at most 2 years" { source EU "art. 8" for p: Person when p.status == refugee must wait(p) <= 24 months }
+norm EU2.wait "Wait at most 30 months" { source EU2 "art. 1" for p: Person must wait(p) <= 30 months })NC");
+  REQUIRE(l->prog.has_value());
+  // synthesise through the library, as the CLI does: a measure defining wait(p) = x
+  auto l2 = nc_test::load(std::string(nc_test::kPrelude) + R"NC(
+norm EU.wait "Wait at most 2 years" { source EU "art. 8" for p: Person when p.status == refugee must wait(p) <= 24 months }
+norm EU2.wait "Wait at most 30 months" { source EU2 "art. 1" for p: Person must wait(p) <= 30 months }
+measure X "x" { level act effective 2026-07-01 define wait(p) = 0 months when p.status == subsidiary })NC");
+  REQUIRE(l2->prog.has_value());
+  auto o = optimize_define(*l2->prog, l2->prog->find_ruleset("X"), nc_test::day("2026-07-01"), -1, 10000, 0, Goal::maximize);
+  REQUIRE(o.value.has_value());
+  CHECK(*o.value == "30 months");
+  REQUIRE(o.binding.size() == 1);
+  CHECK(l2->prog->norms[static_cast<std::size_t>(o.binding[0])].id == "EU2.wait");
+  auto lo = optimize_define(*l2->prog, l2->prog->find_ruleset("X"), nc_test::day("2026-07-01"), -1, 10000, 0, Goal::minimize);
+  CHECK(lo.unbounded);
 }

@@ -148,6 +148,21 @@ struct Define {
   Span span;
 };
 
+struct Choice {
+  Name name;
+  std::string title;
+  std::vector<Define> defines;
+  std::vector<Name> invokes;
+  Span span;
+};
+
+struct Option {
+  Name name;
+  std::string title;
+  std::vector<Choice> choices;
+  Span span;
+};
+
 struct Rule {
   bool measure = false;
   Name id;
@@ -158,6 +173,7 @@ struct Rule {
   std::optional<DateLit> effective, valid_from, valid_until;
   std::vector<Define> defines;
   std::vector<Name> invokes;
+  std::vector<Option> options;  // measures: alternatives to explore
   std::vector<Span> duplicate_clauses;
   Span span;
 };

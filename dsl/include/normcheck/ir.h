@@ -146,6 +146,23 @@ struct Invoke {
   Span span;
 };
 
+struct Choice {
+  std::string name;
+  std::string title;
+  std::vector<int> defines;  // indices into RuleSet::defines
+  std::vector<int> invokes;  // indices into RuleSet::invokes
+  Span span;
+};
+
+// Alternatives a measure leaves open; `check` takes each option's first
+// choice, `explore --options` every combination.
+struct Option {
+  std::string name;
+  std::string title;
+  std::vector<Choice> choices;
+  Span span;
+};
+
 struct RuleSet {
   std::string id;
   std::string title;
@@ -158,6 +175,7 @@ struct RuleSet {
   std::optional<Day> effective;
   std::vector<Definition> defines;
   std::vector<Invoke> invokes;
+  std::vector<Option> options;
   Span span, source_span;
 };
 

@@ -15,6 +15,8 @@ namespace normcheck {
 struct LoadOptions {
   ParseOptions parse;
   std::size_t max_files = 10000;
+  // In-memory sources loaded after the paths: (name shown in messages, text).
+  std::vector<std::pair<std::string, std::string>> inline_sources;
 };
 
 // Loads PATHS (files, or directories searched for `*.norm` in sorted order)
