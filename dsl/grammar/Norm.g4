@@ -101,6 +101,7 @@ expectSubject  : CURRENT_LAW | qname ;
 expectation
   : COMPLIANT                       # expectCompliant
   | CONFLICTS_WITH qname            # expectConflicts
+  | NO_CONFLICT                     # expectNoConflict
   ;
 
 expr
@@ -139,7 +140,7 @@ MEASURE: 'measure'; CITES: 'cites'; EFFECTIVE: 'effective'; DEFINE: 'define';
 INVOKE: 'invoke'; EXPECT: 'expect'; CURRENT_LAW: 'current_law'; AT: 'at';
 UNDER: 'under'; COMPLIANT: 'compliant'; CONFLICTS_WITH: 'conflicts_with';
 IN: 'in'; AND: 'and'; OR: 'or'; IMPLIES: 'implies'; IF: 'if'; THEN: 'then';
-ELSE: 'else'; TRUE: 'true'; FALSE: 'false'; OPTION: 'option'; CHOICE: 'choice';
+ELSE: 'else'; TRUE: 'true'; FALSE: 'false'; OPTION: 'option'; CHOICE: 'choice'; NO_CONFLICT: 'no_conflict';
 
 DATE   : [0-9][0-9][0-9][0-9] '-' [0-9][0-9] '-' [0-9][0-9] ;
 NUMBER : [0-9]+ ('.' [0-9]+)? ;

@@ -132,7 +132,7 @@ class CollectingListener : public antlr4::BaseErrorListener {
   std::size_t count() const { return count_; }
 
  private:
-  static bool is_keyword(std::size_t type) { return type >= NormParser::IMPORT && type <= NormParser::CHOICE; }
+  static bool is_keyword(std::size_t type) { return type >= NormParser::IMPORT && type <= NormParser::NO_CONFLICT; }
 
   Span span_cp(std::size_t b, std::size_t e) const {
     const auto clamp = [&](std::size_t i) { return cps_[std::min(i, cps_.size() - 1)]; };
@@ -454,6 +454,10 @@ class Transformer {
       e.subject = {"current_law", span(subj)};
     } else {
       e.subject = qname(subj->qname());
+    }
+    if (dynamic_cast<NormParser::ExpectNoConflictContext*>(c->expectation())) {
+      e.compliant = false;
+      e.no_conflict = true;
     }
     if (auto* x = dynamic_cast<NormParser::ExpectConflictsContext*>(c->expectation())) {
       e.compliant = false;

@@ -696,6 +696,7 @@ class Analyzer {
     ir::Expect out;
     out.span = e.span;
     out.compliant = e.compliant;
+    out.no_conflict = e.no_conflict;
     if (!e.current_law) {
       const int r = resolve(e.subject, DeclKind::ruleset, "measure");
       if (r >= 0 && !prog_.rulesets[static_cast<std::size_t>(r)].measure) {

@@ -90,8 +90,9 @@ std::vector<ExpectResult> run_expectations(const ir::Program& prog, ir::Day toda
       at = *prog.rulesets[static_cast<std::size_t>(e.subject)].effective;
     r.at = at;
     const std::string subject = e.subject < 0 ? "current_law" : prog.rulesets[static_cast<std::size_t>(e.subject)].id;
-    r.description = e.compliant ? fmt::format("{} compliant at {}", subject, ir::format_date(at))
-                                : fmt::format("{} conflicts_with {} at {}", subject, prog.norms[static_cast<std::size_t>(e.norm)].id,
+    r.description = e.compliant     ? fmt::format("{} compliant at {}", subject, ir::format_date(at))
+                    : e.no_conflict ? fmt::format("{} no_conflict at {}", subject, ir::format_date(at))
+                                    : fmt::format("{} conflicts_with {} at {}", subject, prog.norms[static_cast<std::size_t>(e.norm)].id,
                                               ir::format_date(at));
     if (e.scenario >= 0) r.description += " under " + prog.scenarios[static_cast<std::size_t>(e.scenario)].name;
     auto key = std::make_tuple(e.subject, at, e.scenario);
@@ -113,7 +114,13 @@ std::vector<ExpectResult> run_expectations(const ir::Program& prog, ir::Day toda
         resolved_on_norm = true;
       }
     }
-    if (e.compliant) {
+    if (e.no_conflict) {
+      r.passed = v.status == Status::compliant || v.status == Status::gaps;
+      if (!r.passed) {
+        r.undecided = v.status == Status::undecided;
+        r.message = r.undecided ? "undecided: the solver could not decide every norm" : fmt::format("conflicts with {}", fmt::join(conflicts, ", "));
+      }
+    } else if (e.compliant) {
       r.passed = v.status == Status::compliant;
       if (!r.passed) {
         if (v.status == Status::undecided) {

@@ -307,3 +307,19 @@ TEST_CASE("scenarios cannot presuppose decisions", "[sema][regression]") {
   auto l = nc_test::load(std::string(nc_test::kPrelude) + R"NC(scenario S "s" { assume validity(refugee) > 1 month })NC");
   CHECK(l->has_code("E0312"));
 }
+
+TEST_CASE("no_conflict passes where the law is silent but fails on a conflict", "[check]") {
+  auto l = program(R"NC(
+norm EU.wait "Wait at most 2 years" { source EU "art. 8" for p: Person must wait(p) <= 24 months }
+measure Refugees "Refugees wait 12 months" { level act effective 2026-07-01 define wait(p) = 12 months when p.status == refugee }
+measure Long "Everyone waits 36 months" { level act effective 2026-07-01 define wait(p) = 36 months }
+expect Refugees no_conflict
+expect Refugees compliant
+expect Long no_conflict)NC");
+  auto r = run_expectations(*l->prog, nc_test::day("2026-07-01"), 10000);
+  REQUIRE(r.size() == 3);
+  CHECK(r[0].passed);
+  CHECK_FALSE(r[1].passed);  // gaps: the law is silent for the others
+  CHECK_FALSE(r[2].passed);
+  CHECK(r[2].message == "conflicts with EU.wait");
+}

@@ -182,6 +182,7 @@ struct Expect {
   bool current_law = false;
   Name subject;
   bool compliant = true;
+  bool no_conflict = false;  // no conflict, gaps allowed
   std::optional<Name> norm;
   std::optional<DateLit> at;
   std::optional<Name> scenario;

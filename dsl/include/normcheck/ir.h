@@ -190,6 +190,7 @@ struct Scenario {
 struct Expect {
   int subject = -1;  // rule set index of a measure; -1 = current law
   bool compliant = true;
+  bool no_conflict = false;  // passes with gaps, as long as nothing conflicts or is undecided
   int norm = -1;
   std::optional<Day> at;
   int scenario = -1;
