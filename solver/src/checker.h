@@ -161,21 +161,25 @@ class Checker {
 
   std::set<int> touched_symbols() const {
     // symbols the subject defines, and every symbol whose active definitions use them
-    const auto& m = prog_.rulesets[static_cast<std::size_t>(subject_)];
-    std::set<int> touched;
-    for (const auto& d : m.defines) if (d.symbol >= 0) touched.insert(d.symbol);
-    bool grew = true;
-    while (grew) {
+    std::set<int> seeds;
+    for (const auto& d : prog_.rulesets[static_cast<std::size_t>(subject_)].defines)
+      if (d.symbol >= 0) seeds.insert(d.symbol);
+    return reach_from(seeds);
+  }
+
+  // SEEDS and every symbol whose active rules' definitions use one of them, transitively.
+  std::set<int> reach_from(std::set<int> reach) const {
+    for (bool grew = true; grew;) {
       grew = false;
       for (int r : active_) {
         for (const auto& d : prog_.rulesets[static_cast<std::size_t>(r)].defines) {
-          if (d.symbol < 0 || touched.count(d.symbol)) continue;
+          if (d.symbol < 0 || reach.count(d.symbol)) continue;
           auto used = symbols_used(d.value.get());
           auto used2 = symbols_used(d.when.get());
           used.insert(used2.begin(), used2.end());
           for (int u : used) {
-            if (touched.count(u)) {
-              touched.insert(d.symbol);
+            if (reach.count(u)) {
+              reach.insert(d.symbol);
               grew = true;
               break;
             }
@@ -183,7 +187,7 @@ class Checker {
         }
       }
     }
-    return touched;
+    return reach;
   }
 
   bool relevant(const ir::Norm& n) const {

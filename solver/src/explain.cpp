@@ -102,19 +102,7 @@ Optimum optimize_define(const ir::Program& prog, int subject, ir::Day at, int sc
                             : ctx.int_val(static_cast<int64_t>(def.value->ival));
     out.original = cx.enc_.show(z3::expr(orig).simplify(), sym.result);
     // the norms in force that can depend on this clause's decision
-    std::set<int> reach{def.symbol};
-    for (bool grew = true; grew;) {
-      grew = false;
-      for (int r : cx.active_)
-        for (const auto& d2 : prog.rulesets[static_cast<std::size_t>(r)].defines) {
-          if (d2.symbol < 0 || reach.count(d2.symbol)) continue;
-          auto used = detail::symbols_used(d2.value.get());
-          auto used2 = detail::symbols_used(d2.when.get());
-          used.insert(used2.begin(), used2.end());
-          for (int u : used)
-            if (reach.count(u)) { reach.insert(d2.symbol); grew = true; break; }
-        }
-    }
+    const std::set<int> reach = cx.reach_from({def.symbol});
     std::vector<int> norms;
     for (std::size_t n = 0; n < prog.norms.size(); ++n) {
       const auto& nn = prog.norms[n];
@@ -125,15 +113,18 @@ Optimum optimize_define(const ir::Program& prog, int subject, ir::Day at, int sc
       if (uses) norms.push_back(static_cast<int>(n));
     }
     // a value is lawful when no norm is violated in a case the clause decides
+    auto violated_at = [&](int n, const z3::expr& value) -> std::optional<z3::model> {
+      detail::Query q = cx.build(prog.norms[static_cast<std::size_t>(n)]);
+      z3::solver s = cx.solver();
+      s.add(q.assumptions);
+      s.add(q.violation && cx.fired_by(q, {subject}));
+      s.add(x == value);
+      if (s.check(cx.lits_on()) == z3::sat) return s.get_model();
+      return std::nullopt;
+    };
     auto violation_at = [&](const z3::expr& value) -> std::optional<std::pair<int, z3::model>> {
-      for (int n : norms) {
-        detail::Query q = cx.build(prog.norms[static_cast<std::size_t>(n)]);
-        z3::solver s = cx.solver();
-        s.add(q.assumptions);
-        s.add(q.violation && cx.fired_by(q, {subject}));
-        s.add(x == value);
-        if (s.check(cx.lits_on()) == z3::sat) return std::make_pair(n, s.get_model());
-      }
+      for (int n : norms)
+        if (auto m = violated_at(n, value)) return std::make_pair(n, *m);
       return std::nullopt;
     };
     // counterexample-guided: the cases that rule out values so far
@@ -179,14 +170,8 @@ Optimum optimize_define(const ir::Program& prog, int subject, ir::Day at, int sc
       // the norms that bind: those violated one step further
       z3::expr step = decimal ? ctx.real_val("1/100") : ctx.int_val(1);
       z3::expr further = below ? best + step : best - step;
-      for (int n : norms) {
-        detail::Query q = cx.build(prog.norms[static_cast<std::size_t>(n)]);
-        z3::solver s = cx.solver();
-        s.add(q.assumptions);
-        s.add(q.violation && cx.fired_by(q, {subject}));
-        s.add(x == further);
-        if (s.check(cx.lits_on()) == z3::sat) out.binding.push_back(n);
-      }
+      for (int n : norms)
+        if (violated_at(n, further)) out.binding.push_back(n);
       return out;
     }
     out.undecided = true;
