@@ -540,7 +540,7 @@ class Analyzer {
       if (r.source && out.instrument >= 0 && !r.level) out.level = prog_.instruments[static_cast<std::size_t>(out.instrument)].level;
     }
     if (r.valid_from || r.valid_until) out.period = narrow(out.period, period(r.valid_from, r.valid_until, r.span), r.span);
-    for (const auto& d : r.defines) out.defines.push_back(define(d, index));
+    for (const auto& d : r.defines) out.defines.push_back(define(d));
     std::vector<ast::Name> all_invokes = r.invokes;
     std::set<std::string> option_names;
     for (const auto& o : r.options) {
@@ -553,7 +553,7 @@ class Analyzer {
         ir::Choice ic{c.name.text, c.title, {}, {}, c.span};
         for (const auto& d : c.defines) {
           ic.defines.push_back(static_cast<int>(out.defines.size()));
-          out.defines.push_back(define(d, index));
+          out.defines.push_back(define(d));
         }
         for (const auto& inv : c.invokes) {
           ic.invokes.push_back(static_cast<int>(all_invokes.size()));
@@ -578,7 +578,7 @@ class Analyzer {
     }
   }
 
-  ir::Definition define(const ast::Define& d, int ruleset_index) {
+  ir::Definition define(const ast::Define& d) {
     ir::Definition out;
     out.span = d.span;
     out.symbol = resolve(d.decision, DeclKind::symbol, "decision");
@@ -624,8 +624,6 @@ class Analyzer {
       out.binders.push_back(b);
     }
     Scope scope{&out.binders, -1};
-    current_ruleset_ = ruleset_index;
-    current_symbol_ = out.symbol;
     out.value = expr(*d.value, scope);
     if (!assignable(out.value->type, sym.result)) {
       auto& e = diags_.error("E0302", d.value->span,
@@ -634,7 +632,6 @@ class Analyzer {
       unit_help(e, sym.result, out.value->type);
     }
     if (d.when) out.when = boolean(*d.when, scope, "a `when` condition");
-    current_symbol_ = -1;
     return out;
   }
 
@@ -1120,7 +1117,6 @@ class Analyzer {
   std::map<std::string, UnitInfo> units_;
   std::map<std::string, std::vector<std::pair<int, int>>> enum_values_;
   int next_enum_ = 0, next_case_ = 0, next_symbol_ = 0, next_instrument_ = 0, next_norm_ = 0, next_ruleset_ = 0;
-  int current_ruleset_ = -1, current_symbol_ = -1;
 };
 
 }  // namespace
