@@ -46,6 +46,14 @@ ir::Day today() {
   return std::chrono::duration_cast<std::chrono::days>(now.time_since_epoch()).count();
 }
 
+// Parses `--at`; false, after saying why, when it is not a date.
+bool parse_at(const std::string& at, std::optional<ir::Day>& out) {
+  if (at.empty()) return true;
+  out = ir::parse_date(at);
+  if (!out) std::cerr << fmt::format("error: `--at {}` is not a valid date; write YYYY-MM-DD\n", at);
+  return out.has_value();
+}
+
 void print_input_errors(const SourceManager& sm, const Diagnostics& diags, const Common& c) {
   render::Style st{use_colour(c.color, STDERR_FILENO)};
   std::cerr << render::text_diagnostics(sm, diags.items(), st);
@@ -60,14 +68,7 @@ int run_check(const Common& c, const std::string& at, const std::vector<std::str
   for (const auto& m : measures)
     if (std::find(opt.measures.begin(), opt.measures.end(), m) == opt.measures.end()) opt.measures.push_back(m);
   opt.current_law = measures.empty();
-  if (!at.empty()) {
-    auto d = ir::parse_date(at);
-    if (!d) {
-      std::cerr << fmt::format("error: `--at {}` is not a valid date; write YYYY-MM-DD\n", at);
-      return kInput;
-    }
-    opt.at = d;
-  }
+  if (!parse_at(at, opt.at)) return kInput;
   auto prog = load_program(sm, c.paths, diags);
   if (prog && !scenario.empty()) {
     opt.scenario = prog->find_scenario(scenario);
@@ -103,13 +104,7 @@ int run_explain(const Common& c, const std::string& at, const std::vector<std::s
   SourceManager sm;
   Diagnostics diags;
   std::optional<ir::Day> day;
-  if (!at.empty()) {
-    day = ir::parse_date(at);
-    if (!day) {
-      std::cerr << fmt::format("error: `--at {}` is not a valid date; write YYYY-MM-DD\n", at);
-      return kInput;
-    }
-  }
+  if (!parse_at(at, day)) return kInput;
   auto prog = load_program(sm, c.paths, diags);
   std::vector<Explanation> out;
   int scen = -1;
@@ -189,10 +184,7 @@ int run_explore(const Common& c, const std::string& at, const std::vector<std::s
     return kInput;
   }
   std::optional<ir::Day> day;
-  if (!at.empty() && !(day = ir::parse_date(at))) {
-    std::cerr << fmt::format("error: `--at {}` is not a valid date; write YYYY-MM-DD\n", at);
-    return kInput;
-  }
+  if (!parse_at(at, day)) return kInput;
   if (measures.size() > 1) {
     std::cerr << "error: explore takes at most one --measure\n";
     return kInput;
