@@ -208,8 +208,16 @@ class Transformer {
   }
   ast::DateLit date(antlr4::tree::TerminalNode* t) const { return {t->getText(), span(t)}; }
 
-  static std::string unquote(antlr4::tree::TerminalNode* t) {
+  std::string unquote(antlr4::tree::TerminalNode* t) {
     const std::string raw = t->getText();
+    // control characters would reach the terminal unescaped in every report
+    for (unsigned char ch : raw) {
+      if ((ch < 0x20 && ch != '\t') || ch == 0x7f) {
+        diags_.error("E0007", span(t), "a string may not contain control characters")
+            .help = "remove the invisible character (escape sequences such as \\n are allowed)";
+        break;
+      }
+    }
     std::string out;
     for (std::size_t i = 1; i + 1 < raw.size(); ++i) {
       if (raw[i] == '\\' && i + 2 < raw.size()) {
