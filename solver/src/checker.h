@@ -47,13 +47,11 @@ struct Query {
   std::vector<std::string> binder_names;
 };
 
-// A variation of a measure, for repairs and nearest values: clauses dropped,
-// derogations invoked in addition, clause values replaced.
+// A variation of the subject: clauses dropped, one clause's value made free,
+// current law left out, or the choices taken among its options.
 struct Variant {
   std::set<int> dropped_defines;
   std::set<int> dropped_invokes;
-  std::vector<int> extra_invokes;  // derogations
-  std::map<int, std::pair<std::int64_t, std::int64_t>> values;  // define index -> rational value (num, den)
   int symbolic_define = -1;  // this define's value becomes the free constant `value!x`
   bool no_rules = false;     // current law left out: every decision free (for lint)
   std::vector<int> choices;  // per option of the subject, the choice taken (default: the first)
@@ -82,7 +80,6 @@ class Checker {
     }
     enc_.configure(active_, subject);
     enc_.set_relaxed(relaxed);
-    for (int d : variant_.extra_invokes) enc_.add_hypothetical_invoke(subject, d);
     if (hypothetical_invokes && subject >= 0) {
       // every derogation in force that the subject does not invoke yet
       const auto& m = prog.rulesets[static_cast<std::size_t>(subject)];
@@ -101,16 +98,6 @@ class Checker {
         const auto& sym = prog.symbols[static_cast<std::size_t>(d.def->symbol)];
         symbolic_ = ctx_.constant("value!x", enc_.sort(sym.result));
         enc_.override_value(d.def->value.get(), *symbolic_);
-      }
-      if (d.ruleset == subject && !dropped) {
-        auto v = variant_.values.find(d.define);
-        if (v != variant_.values.end()) {
-          const auto& sym = prog.symbols[static_cast<std::size_t>(d.def->symbol)];
-          z3::expr val = sym.result.kind == ir::Type::decimal
-                             ? ctx_.real_val(fmt::format("{}/{}", v->second.first, v->second.second).c_str())
-                             : ctx_.int_val(static_cast<int64_t>(v->second.first));
-          enc_.override_value(d.def->value.get(), val);
-        }
       }
     }
     for (const auto& i : enc_.invokes()) {

@@ -504,7 +504,6 @@ class Explainer {
   }
 
   NearestValue nearest(int define) {
-    const auto& def = prog_.rulesets[static_cast<std::size_t>(subject_)].defines[static_cast<std::size_t>(define)];
     NearestValue nv;
     nv.define = define;
     Optimum o = optimize_define(prog_, subject_, at_, scenario_, timeout_, define, Goal::nearest);
@@ -513,7 +512,6 @@ class Explainer {
     nv.direction = o.direction;
     nv.binding = o.binding;
     nv.verified = o.value.has_value();
-    (void)def;
     return nv;
   }
 
