@@ -92,6 +92,7 @@ ruleClause
   | DEFINE ident ('(' pattern (',' pattern)* ')')? '=' expr (WHEN expr)? # ruleDefine
   | INVOKE qname                    # ruleInvoke
   | OPTION ident STRING? '{' choice* '}' # ruleOption
+  | SCORE ident '=' neg='-'? NUMBER # ruleScore
   ;
 choice         : CHOICE ident STRING? '{' ruleClause* '}' ;
 pattern        : ident | '_' ;
@@ -141,6 +142,7 @@ INVOKE: 'invoke'; EXPECT: 'expect'; CURRENT_LAW: 'current_law'; AT: 'at';
 UNDER: 'under'; COMPLIANT: 'compliant'; CONFLICTS_WITH: 'conflicts_with';
 IN: 'in'; AND: 'and'; OR: 'or'; IMPLIES: 'implies'; IF: 'if'; THEN: 'then';
 ELSE: 'else'; TRUE: 'true'; FALSE: 'false'; OPTION: 'option'; CHOICE: 'choice'; NO_CONFLICT: 'no_conflict';
+SCORE: 'score';
 
 DATE   : [0-9][0-9][0-9][0-9] '-' [0-9][0-9] '-' [0-9][0-9] ;
 NUMBER : [0-9]+ ('.' [0-9]+)? ;

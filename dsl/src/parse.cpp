@@ -426,6 +426,11 @@ class Transformer {
         r.defines.push_back(std::move(d));
       } else if (auto* x = dynamic_cast<NormParser::RuleInvokeContext*>(cl)) {
         r.invokes.push_back(qname(x->qname()));
+      } else if (auto* x = dynamic_cast<NormParser::RuleScoreContext*>(cl)) {
+        std::string v = x->NUMBER() ? x->NUMBER()->getText() : "0";
+        if (x->neg) v = "-" + v;
+        r.scores.push_back({name(x->ident()), std::move(v), span(cl)});
+        if (!measure) diags_.error("E0409", span(cl), "only a measure or a choice can have a `score`");
       } else if (auto* x = dynamic_cast<NormParser::RuleOptionContext*>(cl)) {
         ast::Option o;
         o.name = name(x->ident());
@@ -440,9 +445,11 @@ class Transformer {
           ast::Rule inner = rule(true, nullptr, nullptr, ch->ruleClause(), c.span);
           for (auto& d : inner.defines) c.defines.push_back(std::move(d));
           for (auto& i : inner.invokes) c.invokes.push_back(std::move(i));
+          for (auto& sc : inner.scores) c.scores.push_back(std::move(sc));
           for (auto* icl : ch->ruleClause())
-            if (!dynamic_cast<NormParser::RuleDefineContext*>(icl) && !dynamic_cast<NormParser::RuleInvokeContext*>(icl))
-              diags_.error("E0409", span(icl), "a choice may only `define` and `invoke`");
+            if (!dynamic_cast<NormParser::RuleDefineContext*>(icl) && !dynamic_cast<NormParser::RuleInvokeContext*>(icl) &&
+                !dynamic_cast<NormParser::RuleScoreContext*>(icl))
+              diags_.error("E0409", span(icl), "a choice may only `define`, `invoke` and `score`");
           o.choices.push_back(std::move(c));
         }
         if (!measure) diags_.error("E0409", o.span, "only a measure can have options");

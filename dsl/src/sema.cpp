@@ -204,6 +204,39 @@ class Analyzer {
   }
   std::optional<ir::Day> date(const std::optional<ast::DateLit>& d) { return d ? date(*d) : std::nullopt; }
 
+  // Scores in millionths; at most six decimals, and no name twice in one place.
+  std::vector<ir::Score> scores(const std::vector<ast::Score>& in) {
+    std::vector<ir::Score> out;
+    std::set<std::string> seen;
+    for (const auto& sc : in) {
+      if (!seen.insert(sc.name.text).second) {
+        diags_.error("E0201", sc.name.span, fmt::format("score `{}` is given twice here", sc.name.text));
+        continue;
+      }
+      const bool neg = !sc.value.empty() && sc.value[0] == '-';
+      const std::string digits = sc.value.substr(neg ? 1 : 0);
+      std::int64_t v = 0;
+      int decimals = -1;
+      bool bad = false;
+      for (char c : digits) {
+        if (c == '.') {
+          decimals = 0;
+          continue;
+        }
+        if (decimals >= 0) ++decimals;
+        if (__builtin_mul_overflow(v, 10, &v) || __builtin_add_overflow(v, c - '0', &v)) bad = true;
+      }
+      for (int k = std::max(decimals, 0); k < 6; ++k)
+        if (__builtin_mul_overflow(v, 10, &v)) bad = true;
+      if (bad || decimals > 6 || v > (std::int64_t{1} << 53)) {
+        diags_.error("E0303", sc.span, fmt::format("the score `{}` is too large or has more than six decimals", sc.value));
+        continue;
+      }
+      out.push_back({sc.name.text, neg ? -v : v, sc.span});
+    }
+    return out;
+  }
+
   ir::Period period(const std::optional<ast::DateLit>& from, const std::optional<ast::DateLit>& until, Span at) {
     ir::Period p{date(from), date(until)};
     if (p.from && p.until && *p.until <= *p.from)
@@ -541,6 +574,7 @@ class Analyzer {
     }
     if (r.valid_from || r.valid_until) out.period = narrow(out.period, period(r.valid_from, r.valid_until, r.span), r.span);
     for (const auto& d : r.defines) out.defines.push_back(define(d));
+    out.scores = scores(r.scores);
     std::vector<ast::Name> all_invokes = r.invokes;
     std::set<std::string> option_names;
     for (const auto& o : r.options) {
@@ -550,7 +584,7 @@ class Analyzer {
       for (const auto& c : o.choices) {
         if (!choice_names.insert(c.name.text).second)
           diags_.error("E0201", c.name.span, fmt::format("choice `{}` appears twice in option `{}`", c.name.text, o.name.text));
-        ir::Choice ic{c.name.text, c.title, {}, {}, c.span};
+        ir::Choice ic{c.name.text, c.title, {}, {}, scores(c.scores), c.span};
         for (const auto& d : c.defines) {
           ic.defines.push_back(static_cast<int>(out.defines.size()));
           out.defines.push_back(define(d));

@@ -148,11 +148,20 @@ struct Define {
   Span span;
 };
 
+// `score load = 3`: a number a measure or choice contributes to a named
+// objective (explore --pareto). Kept as written; sema checks and scales it.
+struct Score {
+  Name name;
+  std::string value;  // the literal, with a leading '-' when negative
+  Span span;
+};
+
 struct Choice {
   Name name;
   std::string title;
   std::vector<Define> defines;
   std::vector<Name> invokes;
+  std::vector<Score> scores;
   Span span;
 };
 
@@ -174,6 +183,7 @@ struct Rule {
   std::vector<Define> defines;
   std::vector<Name> invokes;
   std::vector<Option> options;  // measures: alternatives to explore
+  std::vector<Score> scores;    // measures: contributions to objectives
   std::vector<Span> duplicate_clauses;
   Span span;
 };

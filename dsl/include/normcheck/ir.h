@@ -146,11 +146,20 @@ struct Invoke {
   Span span;
 };
 
+// A contribution to a named objective (explore --pareto), in millionths so
+// that sums are exact.
+struct Score {
+  std::string name;
+  std::int64_t micros = 0;
+  Span span;
+};
+
 struct Choice {
   std::string name;
   std::string title;
   std::vector<int> defines;  // indices into RuleSet::defines
   std::vector<int> invokes;  // indices into RuleSet::invokes
+  std::vector<Score> scores;
   Span span;
 };
 
@@ -176,6 +185,7 @@ struct RuleSet {
   std::vector<Definition> defines;
   std::vector<Invoke> invokes;
   std::vector<Option> options;
+  std::vector<Score> scores;  // measures: added to every combination's scores
   Span span, source_span;
 };
 
