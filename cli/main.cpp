@@ -171,7 +171,7 @@ int run_lint(const Common& c, const std::vector<std::string>& deny) {
 }
 
 struct ExploreArgs {
-  std::string max, min, where, level = "act";
+  std::string max, min, where, level = "act", pareto;
   bool options = false;
   std::size_t limit = 0;
 };
@@ -190,6 +190,17 @@ int run_explore(const Common& c, const std::string& at, const std::vector<std::s
     return kInput;
   }
   const std::string measure = measures.empty() ? "" : measures[0];
+  std::vector<Objective> objectives;
+  if (!e.pareto.empty()) {
+    std::string why;
+    auto parsed = parse_objectives(e.pareto, why);
+    if (!e.options) why = "--pareto needs --options";
+    if (!parsed || !e.options) {
+      std::cerr << fmt::format("error: {}\n", why);
+      return kInput;
+    }
+    objectives = *parsed;
+  }
   SourceManager sm;
   Diagnostics diags;
   const render::Style st{use_colour(c.color, STDOUT_FILENO)};
@@ -240,6 +251,10 @@ int run_explore(const Common& c, const std::string& at, const std::vector<std::s
     std::cerr << fmt::format("error: unknown scenario `{}`\n", scenario);
     return kInput;
   }
+  if (std::string why = check_objectives(*prog, r, objectives); !why.empty()) {
+    std::cerr << fmt::format("error: {}\n", why);
+    return kInput;
+  }
   const auto& m = prog->rulesets[static_cast<std::size_t>(r)];
   const bool bar = isatty(STDERR_FILENO) != 0;
   auto progress = [&](std::size_t k, std::size_t n) {
@@ -247,6 +262,7 @@ int run_explore(const Common& c, const std::string& at, const std::vector<std::s
   };
   auto a = explore_options(*prog, r, day.value_or(m.effective.value_or(today())), scen, c.timeout_ms, e.limit, progress);
   if (bar && a.checked < a.total) std::cerr << "\n";
+  if (!objectives.empty()) pareto_front(*prog, a, objectives);
   if (c.format == "json") std::cout << render::json_explore_options(sm, &*prog, diags.items(), &a);
   else std::cout << render::text_explore_options(*prog, a, st);
   return a.lawful > 0 ? kClean : kFindings;
@@ -324,6 +340,7 @@ int main(int argc, char** argv) {
   explore_cmd->add_option("--min", ex_args.min, "the smallest lawful value of CALL");
   explore_cmd->add_option("--where", ex_args.where, "only for the cases where this holds, e.g. 's.protection == subsidiary'");
   explore_cmd->add_flag("--options", ex_args.options, "every lawful combination of the --measure's options");
+  explore_cmd->add_option("--pareto", ex_args.pareto, "with --options: the lawful combinations no other beats on every objective, e.g. 'max:strictness,min:load'");
   explore_cmd->add_option("--limit", ex_args.limit, "stop after this many lawful combinations (0: all)")->capture_default_str();
   explore_cmd->add_option("--level", ex_args.level, "the level of the explored rule, without --measure")->capture_default_str();
   explore_cmd->add_option("--at", at, "date YYYY-MM-DD (default: today, or the measure's effective date)");

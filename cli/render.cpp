@@ -579,6 +579,22 @@ std::string question_text(const ValueQuestion& q, const ir::Day at) {
                      q.where.empty() ? "" : " where " + q.where, q.measure.empty() ? "" : " on top of measure `" + q.measure + "`",
                      ir::format_date(at));
 }
+// A score in millionths, written as the rule file would: `-1.5`, `24`.
+std::string score_text(std::int64_t micros) {
+  const bool neg = micros < 0;
+  const std::uint64_t v = neg ? 0 - static_cast<std::uint64_t>(micros) : static_cast<std::uint64_t>(micros);
+  std::string out = (neg ? "-" : "") + std::to_string(v / 1000000);
+  std::string frac = fmt::format("{:06}", v % 1000000);
+  while (!frac.empty() && frac.back() == '0') frac.pop_back();
+  return frac.empty() ? out : out + "." + frac;
+}
+
+std::string scores_text(const std::vector<Objective>& objectives, const std::vector<std::int64_t>& scores) {
+  std::vector<std::string> parts;
+  for (std::size_t k = 0; k < objectives.size() && k < scores.size(); ++k) parts.push_back(objectives[k].score + " = " + score_text(scores[k]));
+  return fmt::format("{}", fmt::join(parts, ", "));
+}
+
 std::string combination_text(const ir::RuleSet& m, const std::vector<int>& choices) {
   std::vector<std::string> parts;
   for (std::size_t o = 0; o < m.options.size(); ++o)
@@ -621,12 +637,24 @@ std::string text_explore_options(const ir::Program& prog, const OptionsAnswer& a
   std::string out = p.bold(fmt::format("exploring the options of measure `{}` \"{}\" at {}", m.id, m.title, ir::format_date(a.at))) + "\n\n";
   out += fmt::format("{} option{}, {} combination{}; {} checked, {} lawful{}\n\n", m.options.size(), m.options.size() == 1 ? "" : "s", a.total,
                      a.total == 1 ? "" : "s", a.checked, a.lawful, a.stopped ? " (stopped at --limit: more may exist)" : "");
-  for (const auto& c : a.lawful_list) out += fmt::format("  {} {}\n", p.green("lawful  "), combination_text(m, c.choices));
+  auto scores = [&](const Combination& c) { return a.objectives.empty() ? std::string() : " (" + scores_text(a.objectives, c.scores) + ")"; };
+  for (const auto& c : a.lawful_list) out += fmt::format("  {} {}{}\n", p.green("lawful  "), combination_text(m, c.choices), scores(c));
   for (const auto& c : a.unlawful_list) {
     std::vector<std::string> ns;
     for (int n : c.conflicts) ns.push_back("`" + prog.norms[static_cast<std::size_t>(n)].id + "`");
-    out += fmt::format("  {} {}{}\n", c.status == Status::undecided ? p.yellow("undecided") : c.status == Status::gaps ? p.yellow("gaps    ") : p.red("conflict"),
-                       combination_text(m, c.choices), ns.empty() ? "" : fmt::format(" — conflicts with {}", fmt::join(ns, ", ")));
+    out += fmt::format("  {} {}{}{}\n", c.status == Status::undecided ? p.yellow("undecided") : c.status == Status::gaps ? p.yellow("gaps    ") : p.red("conflict"),
+                       combination_text(m, c.choices), scores(c), ns.empty() ? "" : fmt::format(" — conflicts with {}", fmt::join(ns, ", ")));
+  }
+  if (!a.objectives.empty()) {
+    std::vector<std::string> goals;
+    for (const auto& o : a.objectives) goals.push_back(fmt::format("{} {}", o.maximize ? "max" : "min", o.score));
+    out += "\n" + p.bold(fmt::format("Pareto front ({}) of the {} lawful combination{}{}: {} not dominated", fmt::join(goals, ", "), a.lawful,
+                                      a.lawful == 1 ? "" : "s", a.stopped ? " checked so far" : "", a.front.size())) + "\n";
+    for (std::size_t i : a.front) {
+      const auto& c = a.lawful_list[i];
+      out += fmt::format("  {}  {}\n", scores_text(a.objectives, c.scores), combination_text(m, c.choices));
+    }
+    if (a.front.empty()) out += "  (no lawful combination)\n";
   }
   return out;
 }
@@ -637,18 +665,35 @@ std::string json_explore_options(const SourceManager& sm, const ir::Program* pro
   j["diagnostics"] = diags_json(sm, diags);
   if (prog && a) {
     const auto& m = prog->rulesets[static_cast<std::size_t>(a->subject)];
-    json combos = json::array();
-    auto add = [&](const Combination& c) {
+    auto choices_json = [&](const Combination& c) {
       json choice = json::object();
       for (std::size_t o = 0; o < m.options.size(); ++o) choice[m.options[o].name] = m.options[o].choices[static_cast<std::size_t>(c.choices[o])].name;
+      return choice;
+    };
+    // scores as decimal strings, exact as written in the rule files
+    auto scores_json = [&](const Combination& c) {
+      json sc = json::object();
+      for (std::size_t k = 0; k < a->objectives.size() && k < c.scores.size(); ++k) sc[a->objectives[k].score] = score_text(c.scores[k]);
+      return sc;
+    };
+    json combos = json::array();
+    auto add = [&](const Combination& c) {
       json ns = json::array();
       for (int n : c.conflicts) ns.push_back(prog->norms[static_cast<std::size_t>(n)].id);
-      combos.push_back({{"choices", choice}, {"status", status_name(c.status)}, {"conflicts", ns}});
+      json row = {{"choices", choices_json(c)}, {"status", status_name(c.status)}, {"conflicts", ns}};
+      if (!a->objectives.empty()) row["scores"] = scores_json(c);
+      combos.push_back(std::move(row));
     };
     for (const auto& c : a->lawful_list) add(c);
     for (const auto& c : a->unlawful_list) add(c);
     j["options"] = {{"measure", m.id}, {"at", ir::format_date(a->at)}, {"total", a->total}, {"checked", a->checked},
                     {"lawful", a->lawful}, {"stopped", a->stopped}, {"combinations", combos}};
+    if (!a->objectives.empty()) {
+      json obj = json::array(), front = json::array();
+      for (const auto& o : a->objectives) obj.push_back({{"score", o.score}, {"goal", o.maximize ? "max" : "min"}});
+      for (std::size_t i : a->front) front.push_back({{"choices", choices_json(a->lawful_list[i])}, {"scores", scores_json(a->lawful_list[i])}});
+      j["options"]["pareto"] = {{"objectives", obj}, {"front", front}};
+    }
   }
   return j.dump(2) + "\n";
 }

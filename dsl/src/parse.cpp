@@ -430,7 +430,6 @@ class Transformer {
         std::string v = x->NUMBER() ? x->NUMBER()->getText() : "0";
         if (x->neg) v = "-" + v;
         r.scores.push_back({name(x->ident()), std::move(v), span(cl)});
-        if (!measure) diags_.error("E0409", span(cl), "only a measure or a choice can have a `score`");
       } else if (auto* x = dynamic_cast<NormParser::RuleOptionContext*>(cl)) {
         ast::Option o;
         o.name = name(x->ident());

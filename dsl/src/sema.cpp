@@ -574,6 +574,8 @@ class Analyzer {
     }
     if (r.valid_from || r.valid_until) out.period = narrow(out.period, period(r.valid_from, r.valid_until, r.span), r.span);
     for (const auto& d : r.defines) out.defines.push_back(define(d));
+    if (!r.measure)
+      for (const auto& sc : r.scores) diags_.error("E0409", sc.span, "only a measure or a choice can have a `score`");
     out.scores = scores(r.scores);
     std::vector<ast::Name> all_invokes = r.invokes;
     std::set<std::string> option_names;

@@ -1,5 +1,8 @@
 #include "normcheck/explore.h"
 
+#include <algorithm>
+#include <set>
+
 #include <fmt/format.h>
 
 #include "checker.h"
@@ -82,7 +85,7 @@ OptionsAnswer explore_options(const ir::Program& prog, int subject, ir::Day at, 
     v.choices = pick;
     detail::Checker ck(prog, subject, at, scenario, timeout_ms, v);
     Verdict verdict = ck.run();
-    Combination c{pick, verdict.status, {}};
+    Combination c{pick, verdict.status, {}, {}};
     for (const auto& f : verdict.findings)
       if (f.kind == FindingKind::conflict) c.conflicts.push_back(f.norm);
     ++out.checked;
@@ -108,6 +111,93 @@ OptionsAnswer explore_options(const ir::Program& prog, int subject, ir::Day at, 
     if (opts.empty()) return out;
   }
   return out;
+}
+
+std::optional<std::vector<Objective>> parse_objectives(const std::string& spec, std::string& error) {
+  std::vector<Objective> out;
+  std::set<std::string> seen;
+  std::size_t start = 0;
+  while (start <= spec.size()) {
+    const std::size_t comma = std::min(spec.find(',', start), spec.size());
+    const std::string part = spec.substr(start, comma - start);
+    const std::size_t colon = part.find(':');
+    const std::string goal = colon == std::string::npos ? "" : part.substr(0, colon);
+    const std::string name = colon == std::string::npos ? "" : part.substr(colon + 1);
+    if ((goal != "max" && goal != "min") || name.empty()) {
+      error = fmt::format("`{}` is not an objective; write `max:SCORE` or `min:SCORE`, separated by commas", part);
+      return std::nullopt;
+    }
+    if (!seen.insert(name).second) {
+      error = fmt::format("the score `{}` is named twice", name);
+      return std::nullopt;
+    }
+    out.push_back({name, goal == "max"});
+    start = comma + 1;
+  }
+  return out;
+}
+
+std::string check_objectives(const ir::Program& prog, int subject, const std::vector<Objective>& objectives) {
+  const auto& m = prog.rulesets[static_cast<std::size_t>(subject)];
+  std::set<std::string> names;
+  for (const auto& s : m.scores) names.insert(s.name);
+  for (const auto& o : m.options)
+    for (const auto& c : o.choices)
+      for (const auto& s : c.scores) names.insert(s.name);
+  const std::vector<std::string> known(names.begin(), names.end());
+  for (const auto& ob : objectives) {
+    if (names.count(ob.score)) continue;
+    std::string msg = fmt::format("measure `{}` declares no score `{}`", m.id, ob.score);
+    if (auto near = closest_match(ob.score, known)) msg += fmt::format("; did you mean `{}`?", *near);
+    else if (known.empty()) msg += "; give its choices a `score NAME = NUMBER`";
+    else msg += fmt::format(" (it has: {})", fmt::join(known, ", "));
+    return msg;
+  }
+  return "";
+}
+
+std::vector<std::int64_t> combination_scores(const ir::Program& prog, int subject, const std::vector<int>& choices,
+                                             const std::vector<Objective>& objectives) {
+  const auto& m = prog.rulesets[static_cast<std::size_t>(subject)];
+  std::vector<std::int64_t> out(objectives.size(), 0);
+  auto add = [&](const std::vector<ir::Score>& scores) {
+    for (std::size_t k = 0; k < objectives.size(); ++k)
+      for (const auto& s : scores)
+        if (s.name == objectives[k].score) out[k] += s.micros;  // |score| <= 2^53: no overflow for < 1000 options
+  };
+  add(m.scores);
+  for (std::size_t o = 0; o < m.options.size() && o < choices.size(); ++o)
+    add(m.options[o].choices[static_cast<std::size_t>(choices[o])].scores);
+  return out;
+}
+
+void pareto_front(const ir::Program& prog, OptionsAnswer& a, const std::vector<Objective>& objectives) {
+  a.objectives = objectives;
+  a.front.clear();
+  for (auto* list : {&a.lawful_list, &a.unlawful_list})
+    for (auto& c : *list) c.scores = combination_scores(prog, a.subject, c.choices, objectives);
+  // oriented so that larger is better in every objective
+  auto oriented = [&](const Combination& c, std::size_t k) { return objectives[k].maximize ? c.scores[k] : -c.scores[k]; };
+  auto dominates = [&](const Combination& x, const Combination& y) {
+    bool better = false;
+    for (std::size_t k = 0; k < objectives.size(); ++k) {
+      if (oriented(x, k) < oriented(y, k)) return false;
+      if (oriented(x, k) > oriented(y, k)) better = true;
+    }
+    return better;
+  };
+  for (std::size_t i = 0; i < a.lawful_list.size(); ++i) {
+    bool dominated = false;
+    for (std::size_t j = 0; j < a.lawful_list.size() && !dominated; ++j) dominated = j != i && dominates(a.lawful_list[j], a.lawful_list[i]);
+    if (!dominated) a.front.push_back(i);
+  }
+  std::stable_sort(a.front.begin(), a.front.end(), [&](std::size_t x, std::size_t y) {
+    for (std::size_t k = 0; k < objectives.size(); ++k) {
+      const auto vx = oriented(a.lawful_list[x], k), vy = oriented(a.lawful_list[y], k);
+      if (vx != vy) return vx > vy;
+    }
+    return false;
+  });
 }
 
 }  // namespace normcheck

@@ -236,39 +236,49 @@ class Linter {
       } else {
         for (ir::Day d : dates_) if (rs.period.contains(d)) when.push_back(d);
       }
-      for (ir::Day at : when) {
-        Checker ck(prog_, rs.measure ? static_cast<int>(r) : -1, at, -1, timeout_);
-        for (std::size_t k = 0; k < rs.defines.size(); ++k) {
-          const auto& def = rs.defines[k];
-          if (def.symbol < 0 || took_effect.count({static_cast<int>(r), static_cast<int>(k)})) continue;
-          checked.insert({static_cast<int>(r), static_cast<int>(k)});
-          // a call with fresh arguments
-          const auto& sym = prog_.symbols[static_cast<std::size_t>(def.symbol)];
-          ck.enc_.begin_norm();
-          std::vector<enc::Val> env;
-          ir::Expr call;
-          call.op = ir::Op::call;
-          call.index = def.symbol;
-          call.type = sym.result;
-          z3::expr assume = ck.ctx_.bool_val(true);
-          for (std::size_t a = 0; a < sym.params.size(); ++a) {
-            env.push_back(ck.enc_.fresh("arg" + std::to_string(a), sym.params[a].type));
-            if (sym.params[a].type.kind == ir::Type::record) assume = assume && ck.enc_.case_assumptions(env.back(), sym.params[a].type.index);
-            auto v = std::make_unique<ir::Expr>();
-            v->op = ir::Op::var;
-            v->index = static_cast<int>(a);
-            v->type = sym.params[a].type;
-            call.args.push_back(std::move(v));
-          }
-          ck.enc_.lower(call, env);
-          auto f = ck.enc_.fired_defs().find({static_cast<int>(r), static_cast<int>(k)});
-          if (f == ck.enc_.fired_defs().end()) continue;
-          z3::solver s = ck.solver();
-          s.add(assume);
-          s.add(f->second);
-          if (s.check(ck.lits_on()) != z3::unsat) took_effect.insert({static_cast<int>(r), static_cast<int>(k)});
+      // a measure's options: each choice's definitions are looked at with that choice taken
+      std::vector<std::vector<int>> picks{std::vector<int>(rs.options.size(), 0)};
+      for (std::size_t o = 0; o < rs.options.size(); ++o)
+        for (std::size_t c = 1; c < rs.options[o].choices.size(); ++c) {
+          picks.push_back(std::vector<int>(rs.options.size(), 0));
+          picks.back()[o] = static_cast<int>(c);
         }
-      }
+      for (ir::Day at : when)
+        for (const auto& pick : picks) {
+          Variant variant;
+          variant.choices = pick;
+          Checker ck(prog_, rs.measure ? static_cast<int>(r) : -1, at, -1, timeout_, variant);
+          for (std::size_t k = 0; k < rs.defines.size(); ++k) {
+            const auto& def = rs.defines[k];
+            if (def.symbol < 0 || took_effect.count({static_cast<int>(r), static_cast<int>(k)})) continue;
+            checked.insert({static_cast<int>(r), static_cast<int>(k)});
+            // a call with fresh arguments
+            const auto& sym = prog_.symbols[static_cast<std::size_t>(def.symbol)];
+            ck.enc_.begin_norm();
+            std::vector<enc::Val> env;
+            ir::Expr call;
+            call.op = ir::Op::call;
+            call.index = def.symbol;
+            call.type = sym.result;
+            z3::expr assume = ck.ctx_.bool_val(true);
+            for (std::size_t a = 0; a < sym.params.size(); ++a) {
+              env.push_back(ck.enc_.fresh("arg" + std::to_string(a), sym.params[a].type));
+              if (sym.params[a].type.kind == ir::Type::record) assume = assume && ck.enc_.case_assumptions(env.back(), sym.params[a].type.index);
+              auto v = std::make_unique<ir::Expr>();
+              v->op = ir::Op::var;
+              v->index = static_cast<int>(a);
+              v->type = sym.params[a].type;
+              call.args.push_back(std::move(v));
+            }
+            ck.enc_.lower(call, env);
+            auto f = ck.enc_.fired_defs().find({static_cast<int>(r), static_cast<int>(k)});
+            if (f == ck.enc_.fired_defs().end()) continue;
+            z3::solver s = ck.solver();
+            s.add(assume);
+            s.add(f->second);
+            if (s.check(ck.lits_on()) != z3::unsat) took_effect.insert({static_cast<int>(r), static_cast<int>(k)});
+          }
+        }
     }
     for (const auto& key : checked) {
       if (took_effect.count(key)) continue;

@@ -257,3 +257,89 @@ measure X "x" { level act effective 2026-07-01 define wait(p) = 0 months when p.
   auto lo = optimize_define(*l2->prog, l2->prog->find_ruleset("X"), nc_test::day("2026-07-01"), -1, 10000, 0, Goal::minimize);
   CHECK(lo.unbounded);
 }
+
+TEST_CASE("explore: the Pareto front of the lawful combinations", "[explore][pareto]") {
+  auto l = nc_test::load(std::string(nc_test::kPrelude) + R"NC(
+norm EU.wait "Wait at most 2 years" { source EU "art. 8" for p: Person must wait(p) <= 24 months }
+measure M "Options" {
+  level act effective 2026-07-01
+  score load = 0.5
+  option period "Waiting period" {
+    choice m12 "12 months" { define wait(p) = 12 months score strict = 12 }
+    choice m24 "24 months" { define wait(p) = 24 months score strict = 24 score load = 1 }
+    choice m36 "36 months" { define wait(p) = 36 months score strict = 36 }
+  }
+  option check "An extra check" {
+    choice no "no" { }
+    choice yes "yes" { score strict = 1.25 score load = 2 }
+  }
+})NC");
+  REQUIRE(l->prog.has_value());
+  const int m = l->prog->find_ruleset("M");
+  auto a = explore_options(*l->prog, m, nc_test::day("2026-07-01"), -1, 10000, 0, {});
+  REQUIRE(a.lawful == 4);
+  std::string why;
+  auto obj = parse_objectives("max:strict,min:load", why);
+  REQUIRE(obj.has_value());
+  CHECK(check_objectives(*l->prog, m, *obj).empty());
+  pareto_front(*l->prog, a, *obj);
+  // lawful: m12/no (12, 0.5), m12/yes (13.25, 2.5), m24/no (24, 1.5), m24/yes (25.25, 3.5); none dominates another
+  // except m12/yes, which m24/no beats on both
+  REQUIRE(a.front.size() == 3);
+  std::vector<std::vector<int>> front;
+  for (std::size_t i : a.front) front.push_back(a.lawful_list[i].choices);
+  CHECK(front == std::vector<std::vector<int>>{{1, 1}, {1, 0}, {0, 0}});
+  CHECK(a.lawful_list[a.front[0]].scores == std::vector<std::int64_t>{25250000, 3500000});
+  // the unlawful combinations are scored too, but never on the front
+  for (const auto& c : a.unlawful_list) CHECK(c.scores.size() == 2);
+
+  auto bad = parse_objectives("max:strict,min:strict", why);
+  CHECK_FALSE(bad.has_value());
+  CHECK(why == "the score `strict` is named twice");
+  CHECK_FALSE(parse_objectives("largest:strict", why).has_value());
+  CHECK_FALSE(parse_objectives("max:", why).has_value());
+  auto typo = parse_objectives("min:lod", why);
+  REQUIRE(typo.has_value());
+  CHECK(check_objectives(*l->prog, m, *typo) == "measure `M` declares no score `lod`; did you mean `load`?");
+}
+
+TEST_CASE("explore: the Pareto front is exactly the non-dominated lawful combinations", "[explore][pareto][property]") {
+  // Random scores on a measure with no norms (every combination lawful);
+  // compare the front with the definition, checked pair by pair.
+  std::mt19937 rng(7);
+  for (int round = 0; round < 60; ++round) {
+    std::string text = std::string(nc_test::kPrelude) + "measure M \"m\" {\n  level act effective 2026-07-01\n";
+    const int options = 1 + static_cast<int>(rng() % 3);
+    for (int o = 0; o < options; ++o) {
+      text += fmt::format("  option o{} \"o\" {{\n", o);
+      const int choices = 1 + static_cast<int>(rng() % 3);
+      for (int c = 0; c < choices; ++c)
+        text += fmt::format("    choice c{} \"c\" {{ score a = {} score b = -{} }}\n", c, rng() % 4, rng() % 4);
+      text += "  }\n";
+    }
+    text += "}\n";
+    auto l = nc_test::load(text);
+    REQUIRE(l->prog.has_value());
+    const int m = l->prog->find_ruleset("M");
+    auto a = explore_options(*l->prog, m, nc_test::day("2026-07-01"), -1, 10000, 0, {});
+    REQUIRE(a.lawful == a.total);
+    const bool max_a = rng() % 2 == 0, max_b = rng() % 2 == 0;
+    pareto_front(*l->prog, a, {{"a", max_a}, {"b", max_b}});
+    auto better_eq = [&](const Combination& x, const Combination& y, std::size_t k, bool maximize) {
+      return maximize ? x.scores[k] >= y.scores[k] : x.scores[k] <= y.scores[k];
+    };
+    auto dominates = [&](const Combination& x, const Combination& y) {
+      return better_eq(x, y, 0, max_a) && better_eq(x, y, 1, max_b) && x.scores != y.scores;
+    };
+    std::set<std::size_t> on_front(a.front.begin(), a.front.end());
+    REQUIRE(on_front.size() == a.front.size());
+    for (std::size_t i = 0; i < a.lawful_list.size(); ++i) {
+      bool dominated = false;
+      for (const auto& other : a.lawful_list) dominated = dominated || dominates(other, a.lawful_list[i]);
+      CHECK(on_front.count(i) == (dominated ? 0u : 1u));
+    }
+    // ordered best first by the first objective
+    for (std::size_t k = 1; k < a.front.size(); ++k)
+      CHECK(better_eq(a.lawful_list[a.front[k - 1]], a.lawful_list[a.front[k]], 0, max_a));
+  }
+}

@@ -48,3 +48,24 @@ norm B "At least 1 month for refugees" { source EU "art. 2" for p: Person when p
   CHECK(found["W0101"].empty());
   CHECK(found["W0103"].empty());
 }
+
+TEST_CASE("a choice's definitions take effect when that choice is taken", "[lint]") {
+  auto l = nc_test::load(std::string(nc_test::kPrelude) + R"NC(
+norm A "At most 3 years" { source EU "art. 1" for p: Person must wait(p) <= 36 months }
+measure M "m" {
+  level act effective 2026-07-01
+  option period "p" {
+    choice m12 "12" { define wait(p) = 12 months }
+    choice m24 "24" { define wait(p) = 24 months }
+  }
+  option minors "minors" {
+    choice same "same" { }
+    choice none "none" { define wait(p) = 0 months when p.age < 18 years define wait(p) = 1 month when p.age < 18 years }
+  }
+})NC");
+  REQUIRE(l->prog.has_value());
+  auto found = by_code(lint(*l->prog, 10000));
+  // only the first of the two definitions in choice `none` is shadowed (by the later one)
+  REQUIRE(found["W0104"].size() == 1);
+  CHECK(found["W0104"][0] == "this definition of `wait` in measure `M` never takes effect");
+}

@@ -3,6 +3,7 @@
 // measure's declared options.
 #pragma once
 
+#include <cstdint>
 #include <functional>
 #include <optional>
 #include <string>
@@ -45,6 +46,14 @@ struct Combination {
   std::vector<int> choices;  // per option, the choice taken
   Status status = Status::compliant;
   std::vector<int> conflicts;  // norms it conflicts with
+  std::vector<std::int64_t> scores;  // per objective, in millionths (with --pareto)
+};
+
+// One objective of a Pareto question: a score name declared with `score` in
+// the measure or its choices, to be maximised or minimised.
+struct Objective {
+  std::string score;
+  bool maximize = true;
 };
 
 struct OptionsAnswer {
@@ -56,9 +65,29 @@ struct OptionsAnswer {
   std::vector<Combination> lawful_list;
   std::vector<Combination> unlawful_list;
   bool stopped = false;      // --limit reached
+  std::vector<Objective> objectives;  // empty: no Pareto question
+  std::vector<std::size_t> front;     // indices into lawful_list, best first
 };
 
 OptionsAnswer explore_options(const ir::Program& prog, int subject, ir::Day at, int scenario, unsigned timeout_ms,
                               std::size_t limit, const std::function<void(std::size_t, std::size_t)>& progress);
+
+// Parses `max:strictness,min:load` (one or more objectives, each named once).
+// On failure returns nullopt and says why in ERROR.
+std::optional<std::vector<Objective>> parse_objectives(const std::string& spec, std::string& error);
+
+// Empty when every objective names a score the measure declares; otherwise
+// what is wrong, with a suggestion.
+std::string check_objectives(const ir::Program& prog, int subject, const std::vector<Objective>& objectives);
+
+// A combination's score for each objective: the measure's own scores plus
+// those of the choices taken (0 where none is given), in millionths.
+std::vector<std::int64_t> combination_scores(const ir::Program& prog, int subject, const std::vector<int>& choices,
+                                             const std::vector<Objective>& objectives);
+
+// Scores every combination of A and sets A.front to the lawful combinations
+// that no other lawful combination dominates (at least as good in every
+// objective, better in one), ordered by the objectives in turn, best first.
+void pareto_front(const ir::Program& prog, OptionsAnswer& a, const std::vector<Objective>& objectives);
 
 }  // namespace normcheck
