@@ -41,6 +41,7 @@ struct RpcError : std::runtime_error {
 };
 
 constexpr std::size_t kMaxMessageBytes = 64u << 20;
+constexpr int kMaxJsonDepth = 128;  // LSP messages nest a dozen deep; copying a deeper value recurses
 constexpr std::size_t kMaxHeaderLine = 8192;
 constexpr std::size_t kMaxScannedEntries = 200000;
 constexpr std::size_t kMaxScannedFiles = 10000;
@@ -97,6 +98,26 @@ Read read_message(std::istream& in, std::string& body) {
 }
 
 // ---------------- helpers ----------------
+
+// Whether the brackets of the JSON text nest at most LIMIT deep (outside strings).
+bool shallow(const std::string& text, int limit) {
+  int depth = 0;
+  bool in_string = false, escaped = false;
+  for (char c : text) {
+    if (in_string) {
+      if (escaped) escaped = false;
+      else if (c == '\\') escaped = true;
+      else if (c == '"') in_string = false;
+    } else if (c == '"') {
+      in_string = true;
+    } else if (c == '[' || c == '{') {
+      if (++depth > limit) return false;
+    } else if (c == ']' || c == '}') {
+      --depth;
+    }
+  }
+  return true;
+}
 
 bool inside(const std::string& path, const std::string& dir) {
   if (dir.empty()) return false;
@@ -172,6 +193,10 @@ class Server {
   }
 
   void handle(const std::string& body) {
+    if (!shallow(body, kMaxJsonDepth)) {
+      send_error(nullptr, kParseError, fmt::format("parse error: nested more than {} levels deep", kMaxJsonDepth));
+      return;
+    }
     json msg;
     try {
       msg = json::parse(body);

@@ -1,13 +1,17 @@
 #include "lsp_index.h"
 
 #include <algorithm>
+#include <filesystem>
 #include <optional>
 
 #include <fmt/format.h>
 
 #include "normcheck/ir.h"
+#include "normcheck/load.h"
 
 namespace normcheck::lsp {
+
+namespace fs = std::filesystem;
 
 namespace {
 
@@ -328,8 +332,22 @@ struct IndexBuilder {
     if (d.when) expr(*d.when, scope);
   }
 
+  // `import "x.norm"` leads to the start of the file it loaded.
+  void imports(const ast::File& f) {
+    const fs::path dir = fs::path(ix.sm_.file(f.file).path).parent_path();
+    for (const auto& imp : f.imports) {
+      const std::string canonical = canonical_path((dir / imp.path).string());
+      for (const auto& sf : ix.sm_.files()) {
+        if (sf.canonical != canonical) continue;
+        mark(imp.span, target(Span{sf.id, 0, 0}, fmt::format("import of `{}`", sf.path)));
+        break;
+      }
+    }
+  }
+
   void references(const std::vector<ast::File>& files) {
     for (const auto& f : files) {
+      imports(f);
       for (const auto& c : f.cases) {
         for (const auto& fl : c.fields) type(fl.type);
         Scope scope;

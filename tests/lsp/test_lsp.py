@@ -264,6 +264,8 @@ def session(c, ws, main_uri, domain_uri, other_uri):
     r = c.request("textDocument/definition", {"textDocument": {"uri": main_uri},
                                               "position": {"line": 2, "character": utf16(l2[:l2.index("detained")])}})
     check(r.get("result") == {"uri": domain_uri, "range": rng(11, 9, 11, 17)}, "definition of a decision in another file", r)
+    r = c.request("textDocument/definition", {"textDocument": {"uri": main_uri}, "position": {"line": 0, "character": 10}})
+    check(r.get("result") == {"uri": domain_uri, "range": rng(0, 0, 0, 0)}, "definition of an import: the imported file", r)
     r = c.request("textDocument/definition", {"textDocument": {"uri": main_uri}, "position": {"line": 1, "character": 0}})
     check(r.get("result") is None, "no definition on an empty line", r)
 
