@@ -348,11 +348,16 @@ class Server {
     return d;
   }
 
+  static std::int64_t version_of(const json& text_document, std::int64_t fallback) {
+    auto v = text_document.find("version");
+    return v != text_document.end() && v->is_number_integer() ? v->get<std::int64_t>() : fallback;
+  }
+
   void did_open(const json& params) {
     const json& td = params.at("textDocument");
     Document d = make_document(td.at("uri").get<std::string>());
     d.text = td.at("text").get<std::string>();
-    d.version = td.value("version", std::int64_t{0});
+    d.version = version_of(td, 0);
     const std::string canonical = d.canonical;
     docs_[d.uri] = std::move(d);
     changed(canonical);
@@ -363,19 +368,22 @@ class Server {
     auto it = docs_.find(td.at("uri").get<std::string>());
     if (it == docs_.end()) return;
     Document& d = it->second;
+    const std::int64_t version = version_of(td, d.version);
+    std::string text = d.text;  // all changes apply, or none
     for (const auto& ch : params.at("contentChanges")) {
-      std::string text = ch.at("text").get<std::string>();
+      std::string change = ch.at("text").get<std::string>();
       if (auto r = ch.find("range"); r != ch.end()) {
         // an incremental change (we ask for full ones, but accept both)
         SourceManager tmp;
-        const SourceFile& f = tmp.file(tmp.add("", "", d.text));
+        const SourceFile& f = tmp.file(tmp.add("", "", text));
         const std::uint32_t b = to_offset(f, position(r->at("start"))), e = to_offset(f, position(r->at("end")));
-        d.text = d.text.substr(0, b) + text + d.text.substr(std::max(b, e));
+        text = text.substr(0, b) + change + text.substr(std::max(b, e));
       } else {
-        d.text = std::move(text);
+        text = std::move(change);
       }
     }
-    d.version = td.value("version", d.version);
+    d.text = std::move(text);
+    d.version = version;
     changed(d.canonical);
   }
 

@@ -173,9 +173,21 @@ def main():
             check(False, f"the server stopped answering: {type(e).__name__} {e}")
             c.p.kill()
 
-        # exit without shutdown: exit code 1
+        # scope `file`: only the document and its imports, so the scenario of scenarios.norm is unknown;
+        # then exit without shutdown: exit code 1
         c2 = Client(binary)
-        c2.request("initialize", {"processId": None, "rootUri": None, "capabilities": {}})
+        try:
+            r = c2.request("initialize", {"processId": None, "rootUri": uri(ws), "capabilities": {},
+                                          "initializationOptions": {"scope": "file"}})
+            check("capabilities" in r.get("result", {}), "initialize with scope `file`", r)
+            c2.notify("textDocument/didOpen", {"textDocument": {"uri": main_uri, "version": 1, "text": MAIN_GOOD}})
+            diags = c2.publish(main_uri)
+            check([(d["code"], d["message"].split("\n")[0]) for d in diags] == [("E0202", "unknown scenario `Busy`")],
+                  "with scope `file` the workspace's other files are not loaded", diags)
+            c2.request("textDocument/documentSymbol", {"textDocument": {"uri": main_uri}})  # everything sent before is read
+            check(other_uri not in c2.diagnostics, "nor published", c2.diagnostics.keys())
+        except (queue.Empty, EOFError) as e:
+            check(False, f"the server stopped answering: {type(e).__name__} {e}")
         c2.notify("exit", None)
         code = c2.exit_code()
         check(code == 1, "exit without shutdown gives exit code 1", f"got {code}")
@@ -268,6 +280,17 @@ def session(c, ws, main_uri, domain_uri, other_uri):
     check(r.get("result") == {"uri": domain_uri, "range": rng(0, 0, 0, 0)}, "definition of an import: the imported file", r)
     r = c.request("textDocument/definition", {"textDocument": {"uri": main_uri}, "position": {"line": 1, "character": 0}})
     check(r.get("result") is None, "no definition on an empty line", r)
+
+    # ---- an incremental change (ranges in UTF-16 code units) breaks the name again ----
+    start = utf16(l2[:l2.index("detained")])
+    c.notify("textDocument/didChange", {"textDocument": {"uri": main_uri, "version": 3},
+                                        "contentChanges": [{"range": rng(2, start + 4, 2, start + 5), "text": ""}]})
+    diags = c.publish(main_uri)
+    check([(d["code"], d["range"], d["message"].split("\n")[0]) for d in diags]
+          == [("E0202", rng(2, 77, 2, 84), "unknown decision `detaned`")],
+          "an incremental change is applied at the right UTF-16 column", diags)
+    c.notify("textDocument/didChange", {"textDocument": {"uri": main_uri, "version": 4}, "contentChanges": [{"text": MAIN_GOOD}]})
+    check(c.publish(main_uri) == [], "and a full change fixes it again")
 
     # ---- document symbols ----
     r = c.request("textDocument/documentSymbol", {"textDocument": {"uri": main_uri}})
