@@ -278,6 +278,7 @@ class Server {
       return;
     }
     if (!initialized_ || shutdown_) return;
+    if (method == "initialized") return watch_files();
     if (method == "textDocument/didOpen") return did_open(params);
     if (method == "textDocument/didChange") return did_change(params);
     if (method == "textDocument/didClose") return did_close(params);
@@ -287,7 +288,18 @@ class Server {
       return update(all_keys());
     }
     if (method == "workspace/didChangeWorkspaceFolders") return folders_changed(params);
-    // initialized, $/cancelRequest, $/setTrace and anything else: nothing to do
+    // $/cancelRequest, $/setTrace and anything else: nothing to do
+  }
+
+  // Asks the client to report changes to `.norm` files on disk (files that
+  // are not open count too), if it can register for them.
+  void watch_files() {
+    if (!watch_) return;
+    json registration = {{"id", "normcheck-files"},
+                         {"method", "workspace/didChangeWatchedFiles"},
+                         {"registerOptions", {{"watchers", {{{"globPattern", "**/*.norm"}}}}}}};
+    send({{"jsonrpc", "2.0"}, {"id", "normcheck-register-watchers"}, {"method", "client/registerCapability"},
+          {"params", {{"registrations", {registration}}}}});
   }
 
   // ---------------- lifecycle ----------------
@@ -311,6 +323,15 @@ class Server {
         throw RpcError(kInvalidParams, fmt::format("unknown scope `{}`: use workspace, directory or file", scope));
       scope_ = scope;
     }
+    const json* dynamic = &params;  // capabilities.workspace.didChangeWatchedFiles.dynamicRegistration
+    for (const char* key : {"capabilities", "workspace", "didChangeWatchedFiles", "dynamicRegistration"}) {
+      if (!dynamic->is_object() || !dynamic->contains(key)) {
+        dynamic = nullptr;
+        break;
+      }
+      dynamic = &dynamic->at(key);
+    }
+    watch_ = dynamic && dynamic->is_boolean() && dynamic->get<bool>();
     initialized_ = true;
     return {
         {"capabilities",
@@ -698,7 +719,7 @@ class Server {
   std::istream& in_;
   std::ostream& out_;
   std::string version_;
-  bool initialized_ = false, shutdown_ = false, exit_ = false;
+  bool initialized_ = false, shutdown_ = false, exit_ = false, watch_ = false;
   std::string scope_ = "workspace";
   std::set<std::string> folders_;  // canonical paths
   std::map<std::string, Document> docs_;  // by URI

@@ -203,13 +203,20 @@ def session(c, ws, main_uri, domain_uri, other_uri):
     r = c.request("textDocument/hover", {"textDocument": {"uri": main_uri}, "position": {"line": 0, "character": 0}})
     check(r.get("error", {}).get("code") == -32002, "a request before initialize gets ServerNotInitialized", r)
 
-    r = c.request("initialize", {"processId": os.getpid(), "rootUri": uri(ws), "capabilities": {},
+    r = c.request("initialize", {"processId": os.getpid(), "rootUri": uri(ws),
+                                 "capabilities": {"workspace": {"didChangeWatchedFiles": {"dynamicRegistration": True}}},
                                  "workspaceFolders": [{"uri": uri(ws), "name": "ws"}]})
     caps = r.get("result", {}).get("capabilities", {})
     check(caps.get("textDocumentSync", {}).get("change") == 1 and caps.get("hoverProvider") and caps.get("definitionProvider")
           and caps.get("documentSymbolProvider") and caps.get("codeActionProvider"), "initialize announces the capabilities", caps)
     check(r["result"].get("serverInfo", {}).get("name") == "normcheck", "initialize names the server", r)
     c.notify("initialized", {})
+    reg = c.wait(lambda m: m.get("method") == "client/registerCapability")
+    watchers = reg["params"]["registrations"][0]
+    check(watchers["method"] == "workspace/didChangeWatchedFiles"
+          and watchers["registerOptions"]["watchers"] == [{"globPattern": "**/*.norm"}],
+          "the server asks to watch .norm files", reg)
+    c.send({"jsonrpc": "2.0", "id": reg["id"], "result": None})
 
     # ---- diagnostics on open: the buffer, not the file on disk ----
     c.notify("textDocument/didOpen", {"textDocument": {"uri": main_uri, "languageId": "normcheck", "version": 1, "text": MAIN_BAD}})
@@ -304,6 +311,13 @@ def session(c, ws, main_uri, domain_uri, other_uri):
           and [ch["name"] for ch in syms[1]["children"]] == ["granted", "refused"]
           and [ch["name"] for ch in syms[2]["children"]] == ["age", "status"],
           "document symbols of a file that is not open, hierarchical", [s.get("name") for s in syms])
+
+    # ---- a file that is not open is fixed on disk: the watcher's notification clears its diagnostics ----
+    with open(os.path.join(ws, "other.norm"), "w", encoding="utf-8") as f:
+        f.write("enum Colour { red, green }\n")
+    c.notify("workspace/didChangeWatchedFiles", {"changes": [{"uri": other_uri, "type": 2}]})
+    other = c.publish(other_uri)
+    check(other == [], "a change on disk, reported by the watcher, is analysed", other)
 
     # ---- robustness ----
     r = c.request("textDocument/unknownThing", {})

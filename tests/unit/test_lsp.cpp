@@ -1,3 +1,5 @@
+#include <unistd.h>
+
 #include <catch2/catch.hpp>
 
 #include <algorithm>
@@ -106,7 +108,7 @@ TEST_CASE("file URIs are percent-encoded and decoded", "[lsp]") {
 
 TEST_CASE("an overlay replaces a file's text on disk, and may stand for a file that does not exist", "[load]") {
   namespace fs = std::filesystem;
-  const fs::path dir = fs::temp_directory_path() / "normcheck_overlay_test";
+  const fs::path dir = fs::temp_directory_path() / ("normcheck_overlay_test_" + std::to_string(::getpid()));
   fs::remove_all(dir);
   fs::create_directories(dir);
   {
