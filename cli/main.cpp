@@ -18,6 +18,7 @@
 #include "normcheck/explore.h"
 #include "normcheck/lint.h"
 #include "normcheck/load.h"
+#include "lsp.h"
 #include "render.h"
 
 namespace {
@@ -350,6 +351,10 @@ int main(int argc, char** argv) {
   auto* test_cmd = app.add_subcommand("test", "run every `expect` in the rule files; last line `N passed, N failed`");
   add_common(test_cmd, common);
 
+  bool lsp_stdio = false;
+  auto* lsp_cmd = app.add_subcommand("lsp", "a Language Server Protocol server on stdin/stdout, for editors (docs/lsp.md)");
+  lsp_cmd->add_flag("--stdio", lsp_stdio, "talk over stdin/stdout (the default and only transport)");
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
@@ -373,6 +378,7 @@ int main(int argc, char** argv) {
     if (*explain_cmd) return run_explain(common, at, measures, scenario, max_cores);
     if (*lint_cmd) return run_lint(common, deny);
     if (*explore_cmd) return run_explore(common, at, measures, scenario, ex_args);
+    if (*lsp_cmd) return lsp::serve(std::cin, std::cout, render::kToolVersion);
   } catch (const std::exception& e) {
     std::cerr << "error: internal error: " << e.what() << "\n";
     return kInput;

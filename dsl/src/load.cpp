@@ -25,14 +25,16 @@ struct Loader {
   std::map<FileId, std::vector<std::pair<FileId, Span>>> edges;  // importer -> (imported, import span)
 
   std::optional<FileId> load(const fs::path& path, Span from) {
-    std::error_code ec;
-    const fs::path canonical = fs::weakly_canonical(path, ec);
-    const std::string key = ec ? path.lexically_normal().string() : canonical.string();
+    const std::string key = canonical_path(path.string());
     if (auto it = by_canonical.find(key); it != by_canonical.end()) return it->second;
     if (sm.size() >= options.max_files) {
       report(from, path, "E0504", fmt::format("more than {} files to load", options.max_files));
       return std::nullopt;
     }
+    // Like a file on disk, an overlay is kept up to one byte past the limit: the parser reports the size.
+    if (auto it = options.overlays.find(key); it != options.overlays.end())
+      return add(path, key, it->second.substr(0, options.parse.max_file_bytes + 1));
+    std::error_code ec;
     if (fs::is_directory(path, ec)) {
       report(from, path, "E0503", fmt::format("cannot import `{}`: it is a directory", path.string()));
       return std::nullopt;
@@ -57,6 +59,10 @@ struct Loader {
     text.resize(limit);
     in.read(text.data(), static_cast<std::streamsize>(limit));
     text.resize(static_cast<std::size_t>(in.gcount()));
+    return add(path, key, std::move(text));
+  }
+
+  FileId add(const fs::path& path, const std::string& key, std::string text) {
     const FileId id = sm.add(path.lexically_normal().string(), key, std::move(text));
     by_canonical.emplace(key, id);
     auto parsed = parse_file(sm, id, diags, options.parse);
@@ -152,6 +158,12 @@ std::vector<ast::File> order_files(const SourceManager& sm, std::vector<ast::Fil
 }
 
 }  // namespace
+
+std::string canonical_path(const std::string& path) {
+  std::error_code ec;
+  const fs::path canonical = fs::weakly_canonical(path, ec);
+  return ec ? fs::path(path).lexically_normal().string() : canonical.string();
+}
 
 std::vector<ast::File> load_files(SourceManager& sm, const std::vector<std::string>& paths, Diagnostics& diags,
                                   const LoadOptions& options) {

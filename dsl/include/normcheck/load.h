@@ -2,6 +2,7 @@
 // every file they import (relative to the importing file), each parsed once.
 #pragma once
 
+#include <map>
 #include <string>
 #include <vector>
 
@@ -17,7 +18,15 @@ struct LoadOptions {
   std::size_t max_files = 10000;
   // In-memory sources loaded after the paths: (name shown in messages, text).
   std::vector<std::pair<std::string, std::string>> inline_sources;
+  // Texts used instead of the files on disk, by canonical path (see
+  // canonical_path): an editor's unsaved buffers. A file with an overlay need
+  // not exist on disk.
+  std::map<std::string, std::string> overlays;
 };
+
+// The key by which files are de-duplicated: the weakly canonical absolute
+// path, or the lexically normal path when that cannot be computed.
+std::string canonical_path(const std::string& path);
 
 // Loads PATHS (files, or directories searched for `*.norm` in sorted order)
 // and their imports. Errors (unreadable files, import cycles, syntax) go to
