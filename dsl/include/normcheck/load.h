@@ -2,6 +2,7 @@
 // every file they import (relative to the importing file), each parsed once.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -18,6 +19,16 @@ struct LoadOptions {
   // In-memory sources loaded after the paths: (name shown in messages, text).
   std::vector<std::pair<std::string, std::string>> inline_sources;
 };
+
+// Reads one file into SM as the loader does: only a regular file (a FIFO
+// or a device would block), at most MAX_BYTES + 1 bytes (the parser reports
+// the size). Errors (E0501) go to DIAGS, at FROM when it is valid.
+std::optional<FileId> read_source(SourceManager& sm, const std::string& path, Diagnostics& diags, std::size_t max_bytes,
+                                  Span from = {});
+
+// The `*.norm` files below DIR, recursively, in sorted order (E0501 when the
+// directory cannot be read, E0505 when it holds none).
+std::vector<std::string> find_norm_files(const std::string& dir, Diagnostics& diags, std::size_t max_files = 10000);
 
 // Loads PATHS (files, or directories searched for `*.norm` in sorted order)
 // and their imports. Errors (unreadable files, import cycles, syntax) go to
