@@ -800,10 +800,27 @@ TEST_CASE("fmt: the golden inputs that parse keep their AST and comments", "[fmt
 
 TEST_CASE("fmt: generated files with comments everywhere keep their AST and comments and are idempotent", "[fmt][generated]") {
   const unsigned cases = 500;
+  std::string all;
+  std::size_t comments = 0;
   for (unsigned seed = 1; seed <= cases; ++seed) {
     const std::string text = Gen(seed).file();
     INFO("seed " << seed << "\n" << text);
     REQUIRE(dump(text).has_value());  // the generator writes valid files only
     check_properties(text, "generated");
+    comments += comment_texts(text).size();
+    all += text;
   }
+  // the generated files reach every construct, and comments in numbers
+  for (const char* word : {"import", "hierarchy", "unit", "instrument", "enum", "case", "assume", "decision", "param", "fact",
+                           "scenario", "norm", "derogation", "valid", "relaxes", "must not", "may", "rule", "measure", "cites",
+                           "define", "invoke", "option", "choice", "score", "expect", "conflicts_with", "no_conflict", "under",
+                           " in ", "if", "&&", "||", "=>", "!", "_)", "//", "/*"})
+    CHECK(all.find(word) != std::string::npos);
+  CHECK(comments >= cases);
+}
+
+TEST_CASE("fmt: the comments of a text, as the self-check compares them", "[fmt]") {
+  CHECK(comment_texts("unit A // x  \r\n/* y\r\n z */ unit B /**/") == std::vector<std::string>{"// x", "/* y\n z */", "/**/"});
+  CHECK(comment_texts("unit A \"// not a comment\"") == std::vector<std::string>{});
+  CHECK(comment_texts("unit A // x") != comment_texts("unit A // y"));
 }
