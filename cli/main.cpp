@@ -7,6 +7,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <iostream>
+#include <iterator>
 
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
@@ -16,6 +17,7 @@
 #include "normcheck/check.h"
 #include "normcheck/explain.h"
 #include "normcheck/explore.h"
+#include "normcheck/format.h"
 #include "normcheck/lint.h"
 #include "normcheck/load.h"
 #include "lsp.h"
@@ -293,6 +295,48 @@ int run_test(const Common& c) {
   return undecided_only ? kUndecided : kFindings;
 }
 
+// `fmt`: the layout lives in the library (normcheck/format.h); this maps
+// outcomes to output and exit codes.
+int run_fmt(const Common& c, bool check, bool verbose) {
+  SourceManager sm;
+  Diagnostics diags;
+  std::vector<FormatFileOutcome> outcomes;
+  if (std::find(c.paths.begin(), c.paths.end(), "-") != c.paths.end()) {
+    if (c.paths.size() != 1) {
+      std::cerr << "error: `-` (standard input) cannot be combined with other paths\n";
+      return kInput;
+    }
+    const FileId id = sm.add("<stdin>", "<stdin>", std::string(std::istreambuf_iterator<char>(std::cin), {}));
+    const auto r = format_source(sm, id, diags);
+    const auto status = r.status == FormatResult::Status::ok
+                            ? (r.text == sm.file(id).text ? FormatFileOutcome::Status::unchanged : FormatFileOutcome::Status::changed)
+                        : r.status == FormatResult::Status::input_error ? FormatFileOutcome::Status::input_error
+                                                                         : FormatFileOutcome::Status::internal_error;
+    outcomes.push_back({"<stdin>", status, r.message});
+    if (r.status == FormatResult::Status::ok && !check) std::cout << r.text;
+  } else {
+    outcomes = format_paths(sm, c.paths, !check, diags);
+  }
+  if (!diags.items().empty()) print_input_errors(sm, diags, c);
+  bool failed = false;
+  std::size_t changed = 0;
+  for (const auto& o : outcomes) {
+    if (o.status == FormatFileOutcome::Status::internal_error) {
+      std::cerr << fmt::format("error: internal error: the layout of `{}` would not keep its meaning ({}); left as it was\n", o.path, o.message);
+    }
+    if (o.status == FormatFileOutcome::Status::input_error || o.status == FormatFileOutcome::Status::internal_error) failed = true;
+    if (o.status == FormatFileOutcome::Status::changed) {
+      ++changed;
+      if (check) std::cout << o.path << "\n";
+    }
+  }
+  if (verbose)
+    std::cerr << fmt::format("{} of {} file{} {}\n", changed, outcomes.size(), outcomes.size() == 1 ? "" : "s",
+                             check ? "would be reformatted" : "reformatted");
+  if (failed) return kInput;
+  return check && changed > 0 ? kFindings : kClean;
+}
+
 void add_common(CLI::App* cmd, Common& c, bool timeout = true) {
   cmd->add_option("PATH", c.paths, "rule files, or directories searched for *.norm")->required();
   cmd->add_option("--format", c.format, "output format")->check(CLI::IsMember({"text", "json"}))->capture_default_str();
@@ -354,6 +398,12 @@ int main(int argc, char** argv) {
   bool lsp_stdio = false;
   auto* lsp_cmd = app.add_subcommand("lsp", "a Language Server Protocol server on stdin/stdout, for editors (docs/lsp.md)");
   lsp_cmd->add_flag("--stdio", lsp_stdio, "talk over stdin/stdout (the default and only transport)");
+  bool fmt_check = false, fmt_verbose = false;
+  auto* fmt_cmd = app.add_subcommand("fmt", "rewrite rule files in the canonical layout, keeping every comment; `-` formats stdin to stdout");
+  fmt_cmd->add_option("PATH", common.paths, "rule files, directories searched for *.norm, or `-`")->required();
+  fmt_cmd->add_flag("--check", fmt_check, "write nothing; list the files whose layout would change and exit 1 if any");
+  fmt_cmd->add_flag("-v,--verbose", fmt_verbose, "say on stderr how many files changed");
+  fmt_cmd->add_option("--color", common.color, "colour in error messages")->check(CLI::IsMember({"auto", "always", "never"}))->capture_default_str();
 
   try {
     app.parse(argc, argv);
@@ -379,6 +429,7 @@ int main(int argc, char** argv) {
     if (*lint_cmd) return run_lint(common, deny);
     if (*explore_cmd) return run_explore(common, at, measures, scenario, ex_args);
     if (*lsp_cmd) return lsp::serve(std::cin, std::cout, render::kToolVersion);
+    if (*fmt_cmd) return run_fmt(common, fmt_check, verbose || fmt_verbose);
   } catch (const std::exception& e) {
     std::cerr << "error: internal error: " << e.what() << "\n";
     return kInput;

@@ -39,31 +39,17 @@ struct Loader {
       report(from, path, "E0503", fmt::format("cannot import `{}`: it is a directory", path.string()));
       return std::nullopt;
     }
-    // Never open anything but a regular file: a FIFO or a device would block.
-    const auto st = fs::status(path, ec);
-    if (ec || !fs::is_regular_file(st)) {
-      std::string why = "no such file";
-      if (fs::is_symlink(fs::symlink_status(path, ec)) && !fs::exists(st)) why = "a broken or looping symbolic link";
-      else if (fs::exists(st)) why = "not a regular file";
-      report(from, path, "E0501", fmt::format("cannot read `{}`: {}", path.string(), why));
-      return std::nullopt;
-    }
-    std::ifstream in(path, std::ios::binary);
-    if (!in) {
-      report(from, path, "E0501", fmt::format("cannot read `{}`: permission denied", path.string()));
-      return std::nullopt;
-    }
-    // Read at most one byte past the limit: the parser reports the size.
-    std::string text;
-    const std::size_t limit = options.parse.max_file_bytes + 1;
-    text.resize(limit);
-    in.read(text.data(), static_cast<std::streamsize>(limit));
-    text.resize(static_cast<std::size_t>(in.gcount()));
-    return add(path, key, std::move(text));
+    const auto read = read_source(sm, path.string(), diags, options.parse.max_file_bytes, from);
+    if (!read) return std::nullopt;
+    return added(*read, path, key);
   }
 
+  // An overlay (an editor's unsaved buffer) instead of the file on disk.
   FileId add(const fs::path& path, const std::string& key, std::string text) {
-    const FileId id = sm.add(path.lexically_normal().string(), key, std::move(text));
+    return added(sm.add(path.lexically_normal().string(), key, std::move(text)), path, key);
+  }
+
+  FileId added(FileId id, const fs::path& path, const std::string& key) {
     by_canonical.emplace(key, id);
     auto parsed = parse_file(sm, id, diags, options.parse);
     if (!parsed) return id;
@@ -165,6 +151,61 @@ std::string canonical_path(const std::string& path) {
   return ec ? fs::path(path).lexically_normal().string() : canonical.string();
 }
 
+std::optional<FileId> read_source(SourceManager& sm, const std::string& file, Diagnostics& diags, std::size_t max_bytes,
+                                  Span from) {
+  const fs::path path(file);
+  auto report = [&](std::string message) {
+    auto& d = diags.error("E0501", from, std::move(message));
+    if (!from.valid()) d.path = path.string();
+  };
+  const std::string key = canonical_path(file);
+  std::error_code ec;
+  // Never open anything but a regular file: a FIFO or a device would block.
+  const auto st = fs::status(path, ec);
+  if (ec || !fs::is_regular_file(st)) {
+    std::string why = "no such file";
+    if (fs::is_symlink(fs::symlink_status(path, ec)) && !fs::exists(st)) why = "a broken or looping symbolic link";
+    else if (fs::exists(st)) why = "not a regular file";
+    report(fmt::format("cannot read `{}`: {}", path.string(), why));
+    return std::nullopt;
+  }
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    report(fmt::format("cannot read `{}`: permission denied", path.string()));
+    return std::nullopt;
+  }
+  // Read at most one byte past the limit: the parser reports the size.
+  std::string text;
+  const std::size_t limit = max_bytes + 1;
+  text.resize(limit);
+  in.read(text.data(), static_cast<std::streamsize>(limit));
+  text.resize(static_cast<std::size_t>(in.gcount()));
+  return sm.add(path.lexically_normal().string(), key, std::move(text));
+}
+
+std::vector<std::string> find_norm_files(const std::string& dir, Diagnostics& diags, std::size_t max_files) {
+  std::error_code ec;
+  std::vector<fs::path> found;
+  fs::recursive_directory_iterator it(dir, fs::directory_options::skip_permission_denied, ec), end;
+  for (; !ec && it != end; it.increment(ec)) {
+    if (it->is_regular_file(ec) && it->path().extension() == ".norm") found.push_back(it->path());
+    if (found.size() > max_files) break;
+  }
+  if (ec) {
+    Diagnostic d{"E0501", Severity::error, fmt::format("cannot read directory `{}`: {}", dir, ec.message()), {}, dir, {}, {}, {}};
+    diags.add(std::move(d));
+  }
+  std::sort(found.begin(), found.end());
+  if (found.empty()) {
+    Diagnostic d{"E0505", Severity::error, fmt::format("no `.norm` files in directory `{}`", dir), {}, dir, {}, {}, {}};
+    diags.add(std::move(d));
+  }
+  std::vector<std::string> out;
+  out.reserve(found.size());
+  for (const auto& f : found) out.push_back(f.string());
+  return out;
+}
+
 std::vector<ast::File> load_files(SourceManager& sm, const std::vector<std::string>& paths, Diagnostics& diags,
                                   const LoadOptions& options) {
   Loader loader{sm, diags, options, {}, {}, {}};
@@ -172,22 +213,7 @@ std::vector<ast::File> load_files(SourceManager& sm, const std::vector<std::stri
     std::error_code ec;
     const fs::path path(p);
     if (fs::is_directory(path, ec)) {
-      std::vector<fs::path> found;
-      fs::recursive_directory_iterator it(path, fs::directory_options::skip_permission_denied, ec), end;
-      for (; !ec && it != end; it.increment(ec)) {
-        if (it->is_regular_file(ec) && it->path().extension() == ".norm") found.push_back(it->path());
-        if (found.size() > options.max_files) break;
-      }
-      if (ec) {
-        Diagnostic d{"E0501", Severity::error, fmt::format("cannot read directory `{}`: {}", p, ec.message()), {}, p, {}, {}, {}};
-        diags.add(std::move(d));
-      }
-      std::sort(found.begin(), found.end());
-      if (found.empty()) {
-        Diagnostic d{"E0505", Severity::error, fmt::format("no `.norm` files in directory `{}`", p), {}, p, {}, {}, {}};
-        diags.add(std::move(d));
-      }
-      for (const auto& f : found) loader.load(f, Span{});
+      for (const auto& f : find_norm_files(p, diags, options.max_files)) loader.load(f, Span{});
     } else {
       loader.load(path, Span{});
     }

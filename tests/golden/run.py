@@ -5,6 +5,7 @@ Each case is a directory tests/golden/cases/NAME with:
   cmd       the arguments to normcheck, one line (shell-like quoting)
   gen.py    optional: writes input files into the current directory (a fresh
             temporary one) before the run; the command then runs there
+  stdin     optional: fed to normcheck's standard input (else it reads nothing)
   expected  the exit code, stdout and stderr, as produced by --update
 Every case is run twice and must produce the same bytes both times.
 """
@@ -25,6 +26,11 @@ def run_case(binary, name):
         args = shlex.split(f.read().strip())
     env = dict(os.environ, NO_COLOR="1", LC_ALL="C")
     gen = os.path.join(case, "gen.py")
+    stdin_path = os.path.join(case, "stdin")
+    stdin = b""
+    if os.path.exists(stdin_path):
+        with open(stdin_path, "rb") as f:
+            stdin = f.read()
 
     def once():
         if os.path.exists(gen):
@@ -37,9 +43,9 @@ def run_case(binary, name):
                     exec(compile(code, gen, "exec"), {"__name__": "gen"})
                 finally:
                     os.chdir(cwd)
-                p = subprocess.run([binary] + args, cwd=tmp, env=env, capture_output=True, timeout=300)
+                p = subprocess.run([binary] + args, cwd=tmp, env=env, input=stdin, capture_output=True, timeout=300)
         else:
-            p = subprocess.run([binary] + args, cwd=ROOT, env=env, capture_output=True, timeout=300)
+            p = subprocess.run([binary] + args, cwd=ROOT, env=env, input=stdin, capture_output=True, timeout=300)
         out = p.stdout.decode("utf-8", "replace")
         err = p.stderr.decode("utf-8", "replace")
         return f"$ normcheck {' '.join(shlex.quote(a) for a in args)}\nexit: {p.returncode}\n--- stdout\n{out}--- stderr\n{err}"

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -27,6 +28,15 @@ struct LoadOptions {
 // The key by which files are de-duplicated: the weakly canonical absolute
 // path, or the lexically normal path when that cannot be computed.
 std::string canonical_path(const std::string& path);
+// Reads one file into SM as the loader does: only a regular file (a FIFO
+// or a device would block), at most MAX_BYTES + 1 bytes (the parser reports
+// the size). Errors (E0501) go to DIAGS, at FROM when it is valid.
+std::optional<FileId> read_source(SourceManager& sm, const std::string& path, Diagnostics& diags, std::size_t max_bytes,
+                                  Span from = {});
+
+// The `*.norm` files below DIR, recursively, in sorted order (E0501 when the
+// directory cannot be read, E0505 when it holds none).
+std::vector<std::string> find_norm_files(const std::string& dir, Diagnostics& diags, std::size_t max_files = 10000);
 
 // Loads PATHS (files, or directories searched for `*.norm` in sorted order)
 // and their imports. Errors (unreadable files, import cycles, syntax) go to
