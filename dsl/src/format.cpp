@@ -35,6 +35,9 @@
 namespace normcheck {
 namespace {
 
+// A choice with one clause stays on one line only up to this width.
+constexpr std::size_t kMaxWidth = 100;
+
 using antlr4::ParserRuleContext;
 using antlr4::Token;
 using antlr4::tree::ParseTree;
@@ -201,7 +204,7 @@ class Printer {
     const std::size_t o = index(open->getSymbol()), c = index(close->getSymbol());
     const bool comments = comments_between(o, c);
     for (auto* cl : clauses) mark_clause(cl, depth + 1);
-    if (!comments && (clauses.empty() || (single_on_line && clauses.size() == 1))) {
+    if (!comments && (clauses.empty() || (single_on_line && clauses.size() == 1 && fits_on_line(owner, c, depth)))) {
       for (auto* cl : clauses) marks_[index(cl->getStart())].line = false;
       return;
     }
@@ -211,6 +214,24 @@ class Printer {
     m.line = true;
     m.depth = depth;
     m.block_close = true;
+  }
+
+  // Whether OWNER up to the token CLOSE fits on one line at DEPTH. The width
+  // is estimated from the tokens alone (a space between two tokens except
+  // around `(`, `)`, `.`, `,` and `:`), never from the layout as written, so
+  // that formatting stays idempotent.
+  bool fits_on_line(ParserRuleContext* owner, std::size_t close, int depth) const {
+    std::size_t width = 2 * static_cast<std::size_t>(depth);
+    std::string prev;
+    for (std::size_t k = index(owner->getStart()); k <= close && k < toks_.size(); ++k) {
+      if (toks_[k].comment) continue;
+      const std::string text = toks_[k].token->getText();
+      const bool tight = prev.empty() || prev == "(" || prev == "." || text == "(" || text == ")" || text == "." ||
+                         text == "," || text == ":";
+      width += text.size() + (tight ? 0 : 1);
+      prev = text;
+    }
+    return width <= kMaxWidth;
   }
 
   void mark_clause(ParserRuleContext* cl, int depth) {

@@ -620,6 +620,13 @@ TEST_CASE("fmt: options and choices; a choice with one clause stays on its line"
         "}\n");
   CHECK(fmt_ok("measure M \"t\" { option p { choice a { // why\n define w = 1 } } }") ==
         "measure M \"t\" {\n  option p {\n    choice a { // why\n      define w = 1\n    }\n  }\n}\n");
+  // up to 100 columns on one line; a longer choice is a block, whatever its layout was
+  const std::string fits = "    choice m12 \"12 months\" { define waiting_period(s) = 12 months when s.protection == subsidiaryX }";
+  REQUIRE(fits.size() == 100);
+  CHECK(fmt_ok("measure M \"t\" { option p {\n" + fits + "\n} }") == "measure M \"t\" {\n  option p {\n" + fits + "\n  }\n}\n");
+  CHECK(fmt_ok("measure M \"t\" { option p { choice m12 \"12 months\" { define waiting_period(s) = 12 months when s.protection == subsidiaryXY } } }") ==
+        "measure M \"t\" {\n  option p {\n    choice m12 \"12 months\" {\n      define waiting_period(s) = 12 months when s.protection == subsidiaryXY\n"
+        "    }\n  }\n}\n");
 }
 
 TEST_CASE("fmt: blank lines between declarations are kept, at most one", "[fmt]") {
@@ -673,7 +680,8 @@ TEST_CASE("fmt: files with errors are not formatted", "[fmt]") {
   CHECK(f.result.text.empty());
   CHECK(f.diagnostics.find("E0003") != std::string::npos);
   CHECK(format_text("// only a comment\n").result.status == FormatResult::Status::input_error);
-  CHECK(format_text("rule R \"t\" { score x = 1 }").result.status == FormatResult::Status::input_error);  // E0409
+  CHECK(format_text("measure M \"t\" { option o \"o\" { choice c \"c\" { cites \"x\" } } }").result.status ==
+        FormatResult::Status::input_error);  // E0409
 }
 
 TEST_CASE("fmt: the AST dump ignores layout and sees every change of meaning", "[fmt]") {
