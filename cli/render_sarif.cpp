@@ -1,6 +1,7 @@
 // SARIF 2.1.0 for code scanning (docs/ci.md): one run, one reporting
 // descriptor per norm and per diagnostic code that occurs, results with
 // physical locations relative to the current directory (uriBaseId SRCROOT).
+#include <cctype>
 #include <filesystem>
 #include <map>
 #include <set>
@@ -141,6 +142,7 @@ class Writer {
     std::error_code ec;
     root_ = root.empty() ? fs::current_path(ec) : fs::path(root);
     root_ = root_.lexically_normal();
+    if (!root_.has_filename() && root_ != root_.root_path()) root_ = root_.parent_path();  // `/work/proj/`
   }
 
   // Reporting descriptors, sorted by id; call before any result.
@@ -255,6 +257,9 @@ class Writer {
       const auto& n = prog_->norms[static_cast<std::size_t>(it->second)];
       r["shortDescription"] = {{"text", sentence(n.title)}};
       r["fullDescription"] = {{"text", sentence(fmt::format("{} — {}", n.title, detail::instrument_line(*prog_, n)))}};
+      if (n.body_span.valid())
+        r["help"] = {{"text", fmt::format("Norm `{}` \"{}\" — {}, encoded at {}:{}.", n.id, n.title, detail::instrument_line(*prog_, n),
+                                          sm_.file(n.body_span.file).path, sm_.start(n.body_span).line)}};
       json props;
       props["kind"] = "norm";
       if (n.instrument >= 0) {
@@ -269,7 +274,9 @@ class Writer {
       r["properties"] = props;
     } else {
       const char* summary = code_summary(id);
-      r["shortDescription"] = {{"text", sentence(summary ? summary : id)}};
+      std::string text = summary ? summary : id;
+      text[0] = static_cast<char>(std::toupper(static_cast<unsigned char>(text[0])));
+      r["shortDescription"] = {{"text", sentence(text)}};
       r["properties"] = {{"kind", "diagnostic"}};
     }
     return r;
@@ -302,13 +309,13 @@ json finding_result(const Writer& w, const Verdict& v, const Finding& f) {
     text = fmt::format("{} conflicts with {}: {} (at {}).", who, link, esc(n->title), esc(date_and_scenario(prog, v)));
     if (!f.clauses.empty()) primary = f.clauses.front().span;
   } else if (f.kind == FindingKind::gap) {
-    text = fmt::format("The law is silent: {} cannot be decided for some cases ({} at {}). Gap: {}", link, who,
+    text = fmt::format("the law is silent: {} cannot be decided for some cases ({} at {}). Gap: {}", link, who,
                        esc(date_and_scenario(prog, v)), sentence(esc(f.reason)));
   } else if (n) {
-    text = fmt::format("Undecided whether {} complies with {} (at {}). Reason: {}", who, link, esc(date_and_scenario(prog, v)),
+    text = fmt::format("undecided whether {} complies with {} (at {}). Reason: {}", who, link, esc(date_and_scenario(prog, v)),
                        sentence(esc(f.reason)));
   } else {
-    text = fmt::format("Undecided: {} (at {}). Reason: {}", who, esc(date_and_scenario(prog, v)), sentence(esc(f.reason)));
+    text = fmt::format("undecided: {} (at {}). Reason: {}", who, esc(date_and_scenario(prog, v)), sentence(esc(f.reason)));
   }
   if (!f.witness.cases.empty()) text += " Witness: " + sentence(esc(detail::witness_text(f.witness)));
   std::vector<std::string> world;
@@ -393,7 +400,7 @@ std::string sarif_test(const SourceManager& sm, const ir::Program* prog, const s
     for (const auto& r : results) {
       if (r.passed) continue;
       const auto& e = prog->expects[static_cast<std::size_t>(r.expect)];
-      std::string text = fmt::format("Expectation `{}` {}: {}", esc(r.description), r.undecided ? "undecided" : "failed",
+      std::string text = fmt::format("expectation `{}` {}: {}", esc(r.description), r.undecided ? "undecided" : "failed",
                                      sentence(esc(r.message)));
       json rel = json::array();
       int next = 1;

@@ -44,7 +44,7 @@ HARD = "tests/golden/inputs/ok/hard.norm"
 RUNS = [
     ("corpus_check", ["check", "rules", "examples"], ["json", "sarif"], 1),
     ("corpus_test", ["test", "rules", "examples"], ["json", "sarif", "junit"], 0),
-    ("corpus_lint", ["lint", "rules", "examples"], ["json", "sarif"], 0),
+    ("corpus_lint", ["lint", "rules", "examples"], ["sarif"], 0),  # the slowest run: no JSON twin
     ("good_test", ["test", "tests/ci/inputs/good.norm"], ["json", "sarif", "junit"], 0),
     ("good_check", ["check", "--at", "2026-07-01", "tests/ci/inputs/good.norm"], ["json", "sarif"], 0),
     ("bad_test", ["test", "tests/ci/inputs/bad.norm"], ["json", "sarif", "junit"], 1),
@@ -280,7 +280,8 @@ def schema(args):
         if not c.check(not errors, f"{name}.sarif: schema: " + "; ".join(f"{list(e.absolute_path)}: {e.message}" for e in errors[:5])):
             continue
         run = check_sarif_document(c, name, doc, info)
-        check_against_json(c, name, run, read_json(os.path.join(args.out, name + ".json")))
+        if "json" in info["formats"]:
+            check_against_json(c, name, run, read_json(os.path.join(args.out, name + ".json")))
     # The schema check must be able to fail: a result without a message is invalid.
     broken = {"version": "2.1.0", "runs": [{"tool": {"driver": {"name": "x"}}, "results": [{"ruleId": "X"}]}]}
     c.check(any(True for _ in validator.iter_errors(broken)), "the schema accepts a result without a message")

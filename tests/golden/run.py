@@ -6,10 +6,13 @@ Each case is a directory tests/golden/cases/NAME with:
   gen.py    optional: writes input files into the current directory (a fresh
             temporary one) before the run; the command then runs there
   expected  the exit code, stdout and stderr, as produced by --update
-Every case is run twice and must produce the same bytes both times.
+Every case is run twice and must produce the same bytes both times. SARIF
+output names the directory normcheck ran in as a file URI; it is written
+`file:///$CWD/` so that the files do not depend on where the repository is.
 """
 import argparse
 import os
+import pathlib
 import shlex
 import subprocess
 import sys
@@ -17,6 +20,10 @@ import tempfile
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 CASES = os.path.join(ROOT, "tests", "golden", "cases")
+
+
+def portable(out, cwd):
+    return out.replace(pathlib.Path(os.path.realpath(cwd)).as_uri() + "/", "file:///$CWD/")
 
 
 def run_case(binary, name):
@@ -38,9 +45,11 @@ def run_case(binary, name):
                 finally:
                     os.chdir(cwd)
                 p = subprocess.run([binary] + args, cwd=tmp, env=env, capture_output=True, timeout=300)
+                cwd_run = tmp
         else:
             p = subprocess.run([binary] + args, cwd=ROOT, env=env, capture_output=True, timeout=300)
-        out = p.stdout.decode("utf-8", "replace")
+            cwd_run = ROOT
+        out = portable(p.stdout.decode("utf-8", "replace"), cwd_run)
         err = p.stderr.decode("utf-8", "replace")
         return f"$ normcheck {' '.join(shlex.quote(a) for a in args)}\nexit: {p.returncode}\n--- stdout\n{out}--- stderr\n{err}"
 
