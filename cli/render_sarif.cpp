@@ -2,6 +2,9 @@
 // descriptor per norm and per diagnostic code that occurs, results with
 // physical locations relative to the current directory (uriBaseId SRCROOT).
 #include <cctype>
+#include <cstdint>
+#include <initializer_list>
+#include <string_view>
 #include <filesystem>
 #include <map>
 #include <set>
@@ -131,6 +134,18 @@ std::string esc(const std::string& s) {
   return out;
 }
 
+// A result's identity across runs, for code scanning to match alerts: what
+// it is about, without line numbers (they move when a file is edited) or the
+// check date (current law is checked at today's date). FNV-1a, 64 bits.
+json fingerprint(std::initializer_list<std::string_view> parts) {
+  std::uint64_t h = 14695981039346656037ull;
+  for (const auto part : parts) {
+    for (const unsigned char c : part) h = (h ^ c) * 1099511628211ull;
+    h = (h ^ 0x1F) * 1099511628211ull;
+  }
+  return {{"normcheck/v1", fmt::format("{:016x}", h)}};
+}
+
 std::string sentence(std::string s) {
   if (s.empty() || (s.back() != '.' && s.back() != '?' && s.back() != '!')) s += '.';
   return s;
@@ -216,6 +231,7 @@ class Writer {
     for (std::size_t i = 0; i < d.labels.size(); ++i)
       if (d.labels[i].span.valid()) rel.push_back(related(static_cast<int>(i + 1), d.labels[i].span, d.labels[i].message));
     if (!rel.empty()) j["relatedLocations"] = rel;
+    j["partialFingerprints"] = fingerprint({d.code, d.message, d.span.valid() ? sm_.file(d.span.file).path : d.path});
     return j;
   }
 
@@ -343,12 +359,16 @@ json finding_result(const Writer& w, const Verdict& v, const Finding& f) {
   if (!primary.valid() && v.subject >= 0) primary = prog.rulesets[static_cast<std::size_t>(v.subject)].span;
   if (primary.valid()) j["locations"] = json::array({w.location(primary)});
   if (!rel.empty()) j["relatedLocations"] = rel;
+  const std::string subject = v.subject >= 0 ? prog.rulesets[static_cast<std::size_t>(v.subject)].id : "current_law";
+  const std::string scenario = v.scenario >= 0 ? prog.scenarios[static_cast<std::size_t>(v.scenario)].name : "";
+  j["partialFingerprints"] = fingerprint({n ? n->id : f.code, f.code, subject, scenario,
+                                          primary.valid() ? sm.file(primary.file).path : "", primary.valid() ? sm.text(primary) : ""});
   json props;
   props["code"] = f.code;
   props["finding"] = f.kind == FindingKind::conflict ? "conflict" : f.kind == FindingKind::gap ? "gap" : "undecided";
-  props["subject"] = v.subject >= 0 ? prog.rulesets[static_cast<std::size_t>(v.subject)].id : "current_law";
+  props["subject"] = subject;
   props["at"] = ir::format_date(v.at);
-  if (v.scenario >= 0) props["scenario"] = prog.scenarios[static_cast<std::size_t>(v.scenario)].name;
+  if (!scenario.empty()) props["scenario"] = scenario;
   j["properties"] = props;
   return j;
 }
@@ -419,6 +439,7 @@ std::string sarif_test(const SourceManager& sm, const ir::Program* prog, const s
       json j = w.result(r.undecided ? "T0002" : "T0001", "error", text);
       j["locations"] = json::array({w.location(e.span)});
       if (!rel.empty()) j["relatedLocations"] = rel;
+      j["partialFingerprints"] = fingerprint({r.undecided ? "T0002" : "T0001", r.description, sm.file(e.span.file).path});
       j["properties"] = {{"expectation", r.description}, {"at", ir::format_date(r.at)}};
       out.push_back(j);
     }

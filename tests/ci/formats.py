@@ -183,11 +183,17 @@ def check_sarif_document(c, name, doc, run_info):
     c.check(run.get("columnKind") == "unicodeCodePoints", f"{where}: columnKind")
     c.check(run["invocations"][0]["executionSuccessful"] == (run_info["exit"] != 2), f"{where}: executionSuccessful")
     used = set()
+    identities = {}
     for k, r in enumerate(run["results"]):
         rw = f"{where}: result {k} ({r.get('ruleId')})"
         idx = r.get("ruleIndex")
         c.check(idx is not None and 0 <= idx < len(rules) and rules[idx]["id"] == r["ruleId"], f"{rw}: ruleIndex")
         used.add(r["ruleId"])
+        fp = r.get("partialFingerprints", {}).get("normcheck/v1", "")
+        c.check(re.fullmatch(r"[0-9a-f]{16}", fp) is not None, f"{rw}: partialFingerprints {r.get('partialFingerprints')}")
+        props = r.get("properties", {})
+        identity = (r["ruleId"], props.get("code"), props.get("subject"), props.get("scenario"), props.get("expectation"))
+        c.check(identities.setdefault(fp, identity) == identity, f"{rw}: fingerprint {fp} shared by {identity} and {identities[fp]}")
         c.check(r.get("kind") == "fail" and r.get("level") in ("error", "warning", "note"), f"{rw}: kind/level")
         text = r["message"]["text"]
         c.check(text.endswith((".", "?")), f"{rw}: message does not end a sentence: {text}")
