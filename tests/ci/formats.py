@@ -310,7 +310,8 @@ def npm_install(args):
     if not npm:
         print("FAIL npm is not installed (scripts/install-deps.sh installs it)\n0 passed, 1 failed")
         return 1
-    p = subprocess.run([npm, "ci", "--no-audit", "--no-fund", "--loglevel=error"], cwd=tools, timeout=900)
+    p = subprocess.run([npm, "ci", "--no-audit", "--no-fund", "--loglevel=error", "--cache", str(tools / ".npm-cache")], cwd=tools,
+                       timeout=900)
     ok = p.returncode == 0 and installed.exists()
     print(f"{'' if ok else 'FAIL npm ci in ' + str(tools) + chr(10)}{int(ok)} passed, {int(not ok)} failed")
     return 0 if ok else 1
