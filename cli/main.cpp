@@ -89,6 +89,8 @@ int run_check(const Common& c, const std::string& at, const std::vector<std::str
   }
   if (c.format == "json") {
     std::cout << render::json_check(sm, prog ? &*prog : nullptr, diags.items(), verdicts);
+  } else if (c.format == "sarif") {
+    std::cout << render::sarif_check(sm, prog ? &*prog : nullptr, diags.items(), verdicts);
   } else {
     if (!diags.items().empty()) print_input_errors(sm, diags, c);
     if (prog) std::cout << render::text_verdicts(sm, *prog, verdicts, render::Style{use_colour(c.color, STDOUT_FILENO)});
@@ -159,6 +161,8 @@ int run_lint(const Common& c, const std::vector<std::string>& deny) {
   all.insert(all.end(), found.begin(), found.end());
   if (c.format == "json") {
     std::cout << render::json_lint(sm, all);
+  } else if (c.format == "sarif") {
+    std::cout << render::sarif_lint(sm, prog ? &*prog : nullptr, all);
   } else {
     render::Style st{use_colour(c.color, STDOUT_FILENO)};
     std::cout << render::text_diagnostics(sm, all, st);
@@ -279,6 +283,10 @@ int run_test(const Common& c) {
   if (prog) results = run_expectations(*prog, today(), c.timeout_ms);
   if (c.format == "json") {
     std::cout << render::json_test(sm, prog ? &*prog : nullptr, diags.items(), results);
+  } else if (c.format == "sarif") {
+    std::cout << render::sarif_test(sm, prog ? &*prog : nullptr, diags.items(), results);
+  } else if (c.format == "junit") {
+    std::cout << render::junit_test(sm, prog ? &*prog : nullptr, diags.items(), results);
   } else {
     if (!diags.items().empty()) print_input_errors(sm, diags, c);
     if (prog) std::cout << render::text_expectations(sm, *prog, results, render::Style{use_colour(c.color, STDOUT_FILENO)});
@@ -337,9 +345,9 @@ int run_fmt(const Common& c, bool check, bool verbose) {
   return check && changed > 0 ? kFindings : kClean;
 }
 
-void add_common(CLI::App* cmd, Common& c, bool timeout = true) {
+void add_common(CLI::App* cmd, Common& c, bool timeout = true, const std::vector<std::string>& formats = {"text", "json"}) {
   cmd->add_option("PATH", c.paths, "rule files, or directories searched for *.norm")->required();
-  cmd->add_option("--format", c.format, "output format")->check(CLI::IsMember({"text", "json"}))->capture_default_str();
+  cmd->add_option("--format", c.format, "output format")->check(CLI::IsMember(formats))->capture_default_str();
   cmd->add_option("--color", c.color, "colour in text output")->check(CLI::IsMember({"auto", "always", "never"}))->capture_default_str();
   if (timeout)
     cmd->add_option("--timeout-ms", c.timeout_ms, "time limit per solver query, in milliseconds")
@@ -360,7 +368,7 @@ int main(int argc, char** argv) {
   std::string at, scenario;
   std::vector<std::string> measures;
   auto* check_cmd = app.add_subcommand("check", "check measures and current law against the norms in force at a date");
-  add_common(check_cmd, common);
+  add_common(check_cmd, common, true, {"text", "json", "sarif"});
   check_cmd->add_option("--at", at, "check date YYYY-MM-DD (default: each measure's effective date; today for current law)");
   check_cmd->add_option("--measure", measures, "check only this measure (repeatable)")->allow_extra_args(false);
   check_cmd->add_option("--scenario", scenario, "assume the named scenario");
@@ -375,7 +383,7 @@ int main(int argc, char** argv) {
 
   std::vector<std::string> deny;
   auto* lint_cmd = app.add_subcommand("lint", "corpus health: contradictory, vacuous and redundant norms, dead definitions, unused declarations");
-  add_common(lint_cmd, common);
+  add_common(lint_cmd, common, true, {"text", "json", "sarif"});
   lint_cmd->add_option("--deny", deny, "`warnings`: exit 1 when there is any warning")->check(CLI::IsMember({"warnings"}))->allow_extra_args(false);
 
   ExploreArgs ex_args;
@@ -393,7 +401,7 @@ int main(int argc, char** argv) {
   explore_cmd->add_option("--scenario", scenario, "assume the named scenario");
 
   auto* test_cmd = app.add_subcommand("test", "run every `expect` in the rule files; last line `N passed, N failed`");
-  add_common(test_cmd, common);
+  add_common(test_cmd, common, true, {"text", "json", "sarif", "junit"});
 
   bool lsp_stdio = false;
   auto* lsp_cmd = app.add_subcommand("lsp", "a Language Server Protocol server on stdin/stdout, for editors (docs/lsp.md)");

@@ -5,6 +5,8 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "render_detail.h"
+
 namespace normcheck::render {
 namespace {
 
@@ -108,6 +110,11 @@ std::string arrow(const SourceManager& sm, const Span& s, const std::string& pat
   return "";
 }
 
+}  // namespace
+
+// Shared with the SARIF and JUnit renderers (render_detail.h).
+namespace detail {
+
 std::string subject_name(const ir::Program& prog, int subject) {
   return subject < 0 ? "current law" : fmt::format("measure `{}`", prog.rulesets[static_cast<std::size_t>(subject)].id);
 }
@@ -138,7 +145,12 @@ std::string witness_text(const Witness& w) {
   return fmt::format("{}", fmt::join(parts, "; "));
 }
 
-}  // namespace
+}  // namespace detail
+
+using detail::clause_text;
+using detail::instrument_line;
+using detail::subject_name;
+using detail::witness_text;
 
 std::string text_diagnostics(const SourceManager& sm, const std::vector<Diagnostic>& diags, const Style& st) {
   Paint p{st};

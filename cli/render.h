@@ -1,9 +1,11 @@
 // Renderers: the same diagnostics, verdicts and expectation results as human
-// text (rustc/clang style, colour optional) or as one JSON document with a
-// versioned schema (docs/json.md). Renderers only format; they decide nothing.
+// text (rustc/clang style, colour optional), as one JSON document with a
+// versioned schema (docs/json.md), or for CI as SARIF 2.1.0 and JUnit XML
+// (docs/ci.md). Renderers only format; they decide nothing.
 #pragma once
 
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "normcheck/check.h"
@@ -42,5 +44,24 @@ std::string json_explore_options(const SourceManager& sm, const ir::Program* pro
 std::string json_lint(const SourceManager& sm, const std::vector<Diagnostic>& diags);
 std::string json_test(const SourceManager& sm, const ir::Program* prog, const std::vector<Diagnostic>& diags,
                       const std::vector<ExpectResult>& results);
+
+
+// SARIF 2.1.0 (render_sarif.cpp, docs/ci.md). Artifact URIs are relative to
+// ROOT, an absolute directory (empty: the current directory), through the
+// uriBaseId `SRCROOT`; files outside it get absolute `file://` URIs.
+std::string sarif_check(const SourceManager& sm, const ir::Program* prog, const std::vector<Diagnostic>& diags,
+                        const std::vector<Verdict>& verdicts, const std::string& root = "");
+std::string sarif_test(const SourceManager& sm, const ir::Program* prog, const std::vector<Diagnostic>& diags,
+                       const std::vector<ExpectResult>& results, const std::string& root = "");
+std::string sarif_lint(const SourceManager& sm, const ir::Program* prog, const std::vector<Diagnostic>& diags,
+                       const std::string& root = "");
+// The one-line summary of a diagnostic code (a SARIF rule's description), or
+// null for an unknown code; known_codes() lists every code it knows.
+const char* code_summary(std::string_view code);
+std::vector<std::string> known_codes();
+
+// JUnit XML for `test` (render_junit.cpp, docs/ci.md).
+std::string junit_test(const SourceManager& sm, const ir::Program* prog, const std::vector<Diagnostic>& diags,
+                       const std::vector<ExpectResult>& results);
 
 }  // namespace normcheck::render

@@ -8,8 +8,13 @@ PACKAGES=(
   libz3-dev z3
   antlr4 default-jre-headless libantlr4-runtime-dev
   libspdlog-dev libfmt-dev libcli11-dev nlohmann-json3-dev catch2
-  python3
+  python3 python3-jsonschema pre-commit
 )
+# node and npm install the SARIF multitool for the tests (tests/sarif); a
+# machine may have them from elsewhere, so Debian's only when one is missing.
+if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
+  PACKAGES+=(nodejs npm)
+fi
 
 missing=()
 for p in "${PACKAGES[@]}"; do

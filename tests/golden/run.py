@@ -7,10 +7,13 @@ Each case is a directory tests/golden/cases/NAME with:
             temporary one) before the run; the command then runs there
   stdin     optional: fed to normcheck's standard input (else it reads nothing)
   expected  the exit code, stdout and stderr, as produced by --update
-Every case is run twice and must produce the same bytes both times.
+Every case is run twice and must produce the same bytes both times. SARIF
+output names the directory normcheck ran in as a file URI; it is written
+`file:///$CWD/` so that the files do not depend on where the repository is.
 """
 import argparse
 import os
+import pathlib
 import shlex
 import subprocess
 import sys
@@ -18,6 +21,10 @@ import tempfile
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 CASES = os.path.join(ROOT, "tests", "golden", "cases")
+
+
+def portable(out, cwd):
+    return out.replace(pathlib.Path(os.path.realpath(cwd)).as_uri() + "/", "file:///$CWD/")
 
 
 def run_case(binary, name):
@@ -44,9 +51,11 @@ def run_case(binary, name):
                 finally:
                     os.chdir(cwd)
                 p = subprocess.run([binary] + args, cwd=tmp, env=env, input=stdin, capture_output=True, timeout=300)
+                cwd_run = tmp
         else:
             p = subprocess.run([binary] + args, cwd=ROOT, env=env, input=stdin, capture_output=True, timeout=300)
-        out = p.stdout.decode("utf-8", "replace")
+            cwd_run = ROOT
+        out = portable(p.stdout.decode("utf-8", "replace"), cwd_run)
         err = p.stderr.decode("utf-8", "replace")
         return f"$ normcheck {' '.join(shlex.quote(a) for a in args)}\nexit: {p.returncode}\n--- stdout\n{out}--- stderr\n{err}"
 

@@ -1,0 +1,22 @@
+// Helpers the renderers share (render.cpp, render_sarif.cpp, render_junit.cpp).
+// Internal to cli/: not part of the renderer interface in render.h.
+#pragma once
+
+#include <string>
+
+#include "normcheck/check.h"
+#include "normcheck/ir.h"
+#include "normcheck/source.h"
+
+namespace normcheck::render::detail {
+
+// `current law` or measure `ID`.
+std::string subject_name(const ir::Program& prog, int subject);
+// The instrument's title, the article and the level: `Directive ..., art. 24(2) (eu_directive)`.
+std::string instrument_line(const ir::Program& prog, const ir::Norm& n);
+// The clause's source text, cut at its first line break.
+std::string clause_text(const SourceManager& sm, const ClauseRef& c);
+// `a: Applicant { age: 16 years, other attributes: any }; ...`
+std::string witness_text(const Witness& w);
+
+}  // namespace normcheck::render::detail
