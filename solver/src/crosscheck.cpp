@@ -16,6 +16,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <fstream>
+#include <set>
 #include <sstream>
 #include <thread>
 
@@ -207,30 +208,49 @@ bool solver_available(const std::string& solver) {
   return false;
 }
 
+SolverAnswers run_solver(const std::vector<std::string>& scripts, const CrossCheckOptions& o) {
+  SolverAnswers out;
+  out.answers.assign(scripts.size(), "");
+  std::size_t next = 0;
+  const std::size_t batch = std::max<std::size_t>(1, o.batch);
+  while (next < scripts.size()) {
+    std::vector<const std::string*> part;
+    for (std::size_t i = next; i < scripts.size() && part.size() < batch; ++i) part.push_back(&scripts[i]);
+    Run run = run_batch(o.solver, part, o.timeout_ms);
+    for (std::size_t k = 0; k < run.answers.size(); ++k) out.answers[next + k] = run.answers[k];
+    next += run.answers.size();
+    if (run.fatal) {
+      for (; next < scripts.size(); ++next) {
+        out.answers[next] = "error";
+        out.errors.emplace_back(next, run.error);
+      }
+      break;
+    }
+    if (run.stopped) {
+      // the script the solver stopped at; go on with the ones after it
+      out.answers[next] = "error";
+      out.errors.emplace_back(next, run.error);
+      ++next;
+    }
+  }
+  return out;
+}
+
 CrossCheckReport cross_check(const ir::Program& prog, const std::vector<SolverQuery>& queries, const CrossCheckOptions& o,
                              std::size_t first_index) {
   CrossCheckReport r;
   r.queries = queries.size();
-  r.answers.assign(queries.size(), "");
-  std::size_t next = 0;
-  const std::size_t batch = std::max<std::size_t>(1, o.batch);
-  while (next < queries.size()) {
-    std::vector<const std::string*> scripts;
-    for (std::size_t i = next; i < queries.size() && scripts.size() < batch; ++i) scripts.push_back(&queries[i].smt2);
-    Run run = run_batch(o.solver, scripts, o.timeout_ms);
-    for (std::size_t k = 0; k < run.answers.size(); ++k) r.answers[next + k] = run.answers[k];
-    next += run.answers.size();
-    if (run.fatal) {
-      r.errors.push_back(run.error);
-      for (; next < queries.size(); ++next) r.answers[next] = "error";
-      break;
+  std::vector<std::string> scripts;
+  for (const auto& q : queries) scripts.push_back(q.smt2);
+  SolverAnswers a = run_solver(scripts, o);
+  r.answers = std::move(a.answers);
+  std::set<std::string> fatal;
+  for (const auto& [i, why] : a.errors) {
+    if (r.answers.size() > 1 && why.rfind("cannot run", 0) == 0) {  // said once, not per query
+      if (fatal.insert(why).second) r.errors.push_back(why);
+      continue;
     }
-    if (run.stopped) {
-      // the query cvc5 stopped at; go on with the ones after it
-      r.answers[next] = "error";
-      r.errors.push_back(fmt::format("cvc5 could not decide {}: {}", describe_query(prog, queries[next], first_index + next), run.error));
-      ++next;
-    }
+    r.errors.push_back(fmt::format("cvc5 could not decide {}: {}", describe_query(prog, queries[i], first_index + i), why));
   }
   for (std::size_t i = 0; i < queries.size(); ++i) {
     const std::string& z = queries[i].answer;

@@ -167,8 +167,7 @@ class Evaluator {
 
   ReplayResult run(const Finding& f) {
     try {
-      const bool ok = replay(f);
-      (void)ok;
+      replay(f);  // sets result_
       return result_;
     } catch (const Undecidable& e) {
       return {ReplayStatus::not_replayed, e.what()};

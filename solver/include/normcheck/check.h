@@ -25,9 +25,10 @@ struct WitnessValue {
   std::string name;
   std::string value;     // in domain terms: `subsidiary`, `17 years`, `2026-07-01`, or `any`
   bool relevant = true;  // false: the conflict holds whatever this value is
-  // Case fields and facts: the solver's value, exact and in the base unit
-  // (`204`, `-7/2`, `true`, `subsidiary`, a day number), also where `value`
-  // is `any`; what witness replay (normcheck/replay.h) evaluates. Not rendered.
+  // The solver's value, exact and in the base unit (`204`, `-7/2`, `true`,
+  // `subsidiary`, a day number): for case fields and facts also where `value`
+  // is `any` (what witness replay, normcheck/replay.h, evaluates); for an
+  // outcome, empty where it is undefined. Not rendered.
   std::string exact;
 };
 

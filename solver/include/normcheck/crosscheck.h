@@ -5,6 +5,7 @@
 
 #include <cstddef>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "normcheck/check.h"
@@ -37,6 +38,17 @@ struct CrossCheckReport {
   std::vector<std::string> errors;         // cvc5 rejected a query or could not run
   std::vector<std::string> answers;        // per query: cvc5's sat, unsat, unknown, or error
 };
+
+// Runs the solver on self-contained SMT-LIB2 scripts, `options.batch` to a
+// process (separated by `(reset)`), each limited to `options.timeout_ms`
+// (`--tlimit-per`; the process to their sum with `--tlimit`). ANSWERS holds
+// sat, unsat or unknown per script, or `error` for a script the solver
+// rejected or did not get to; ERRORS says why, by index.
+struct SolverAnswers {
+  std::vector<std::string> answers;
+  std::vector<std::pair<std::size_t, std::string>> errors;
+};
+SolverAnswers run_solver(const std::vector<std::string>& scripts, const CrossCheckOptions& options);
 
 // Runs cvc5 on every query (no shell: posix_spawnp with an argument vector;
 // the script goes through a temporary file) and compares with Z3's answers.
