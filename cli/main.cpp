@@ -22,6 +22,7 @@
 #include "normcheck/load.h"
 #include "lsp.h"
 #include "render.h"
+#include "second_opinion.h"
 
 namespace {
 
@@ -34,6 +35,8 @@ struct Common {
   std::string format = "text";
   std::string color = "auto";
   unsigned timeout_ms = 10000;
+  bool cross_check = false;  // re-decide every solver query with cvc5
+  std::string smt2_dir;      // export: where the queries go
 };
 
 bool use_colour(const std::string& mode, int fd) {
@@ -82,10 +85,19 @@ int run_check(const Common& c, const std::string& at, const std::vector<std::str
   }
   std::vector<Verdict> verdicts;
   std::vector<std::string> unknown;
-  if (prog) verdicts = check(*prog, opt, &unknown);
+  std::vector<SolverQuery> queries;
+  const bool record = c.cross_check || !c.smt2_dir.empty();
+  if (prog) verdicts = check(*prog, opt, &unknown, record ? &queries : nullptr);
   if (!unknown.empty()) {
     std::cerr << fmt::format("error: unknown measure{} {}\n", unknown.size() == 1 ? "" : "s", fmt::join(unknown, ", "));
     return kInput;
+  }
+  if (!c.smt2_dir.empty()) {  // export --smt2
+    if (!prog) {
+      print_input_errors(sm, diags, c);
+      return kInput;
+    }
+    return cli::write_queries(*prog, queries, c.smt2_dir, std::cout, std::cerr) ? kClean : kInput;
   }
   if (c.format == "json") {
     std::cout << render::json_check(sm, prog ? &*prog : nullptr, diags.items(), verdicts);
@@ -96,6 +108,8 @@ int run_check(const Common& c, const std::string& at, const std::vector<std::str
     if (prog) std::cout << render::text_verdicts(sm, *prog, verdicts, render::Style{use_colour(c.color, STDOUT_FILENO)});
   }
   if (!prog) return kInput;
+  // witness replay always; cvc5 on request: an inconsistency is an internal error
+  if (cli::second_opinion(*prog, verdicts, c.cross_check ? &queries : nullptr, c.timeout_ms, std::cerr)) return kInput;
   bool findings = false, undecided = false;
   for (const auto& v : verdicts) {
     if (v.status == Status::conflict || v.status == Status::gaps) findings = true;
@@ -280,7 +294,8 @@ int run_test(const Common& c) {
   Diagnostics diags;
   auto prog = load_program(sm, c.paths, diags);
   std::vector<ExpectResult> results;
-  if (prog) results = run_expectations(*prog, today(), c.timeout_ms);
+  std::vector<SolverQuery> queries;
+  if (prog) results = run_expectations(*prog, today(), c.timeout_ms, c.cross_check ? &queries : nullptr);
   if (c.format == "json") {
     std::cout << render::json_test(sm, prog ? &*prog : nullptr, diags.items(), results);
   } else if (c.format == "sarif") {
@@ -292,6 +307,7 @@ int run_test(const Common& c) {
     if (prog) std::cout << render::text_expectations(sm, *prog, results, render::Style{use_colour(c.color, STDOUT_FILENO)});
   }
   if (!prog) return kInput;
+  if (c.cross_check && cli::second_opinion(*prog, {}, &queries, c.timeout_ms, std::cerr)) return kInput;
   bool failed = false, undecided_only = true;
   for (const auto& r : results) {
     if (!r.passed) {
@@ -372,6 +388,14 @@ int main(int argc, char** argv) {
   check_cmd->add_option("--at", at, "check date YYYY-MM-DD (default: each measure's effective date; today for current law)");
   check_cmd->add_option("--measure", measures, "check only this measure (repeatable)")->allow_extra_args(false);
   check_cmd->add_option("--scenario", scenario, "assume the named scenario");
+  check_cmd->add_flag("--cross-check", common.cross_check, "re-decide every solver query with cvc5; a disagreement exits 2");
+
+  auto* export_cmd = app.add_subcommand("export", "write the solver queries a `check` runs as SMT-LIB2 files, one per query");
+  add_common(export_cmd, common);
+  export_cmd->add_option("--smt2", common.smt2_dir, "the directory to write them to")->required();
+  export_cmd->add_option("--at", at, "check date YYYY-MM-DD, as for `check`");
+  export_cmd->add_option("--measure", measures, "only this measure's queries (repeatable)")->allow_extra_args(false);
+  export_cmd->add_option("--scenario", scenario, "assume the named scenario");
 
   std::size_t max_cores = 100;
   auto* explain_cmd = app.add_subcommand("explain", "every minimal conflict of a measure, every minimal repair, and the nearest lawful values");
@@ -402,6 +426,7 @@ int main(int argc, char** argv) {
 
   auto* test_cmd = app.add_subcommand("test", "run every `expect` in the rule files; last line `N passed, N failed`");
   add_common(test_cmd, common, true, {"text", "json", "sarif", "junit"});
+  test_cmd->add_flag("--cross-check", common.cross_check, "re-decide every solver query with cvc5; a disagreement exits 2");
 
   bool lsp_stdio = false;
   auto* lsp_cmd = app.add_subcommand("lsp", "a Language Server Protocol server on stdin/stdout, for editors (docs/lsp.md)");
@@ -431,7 +456,7 @@ int main(int argc, char** argv) {
   spdlog::set_level(verbose ? spdlog::level::debug : spdlog::level::warn);
 
   try {
-    if (*check_cmd) return run_check(common, at, measures, scenario);
+    if (*check_cmd || *export_cmd) return run_check(common, at, measures, scenario);
     if (*test_cmd) return run_test(common);
     if (*explain_cmd) return run_explain(common, at, measures, scenario, max_cores);
     if (*lint_cmd) return run_lint(common, deny);

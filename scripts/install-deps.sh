@@ -5,7 +5,7 @@ set -euo pipefail
 
 PACKAGES=(
   g++ make cmake pkg-config git
-  libz3-dev z3
+  libz3-dev z3 cvc5
   antlr4 default-jre-headless libantlr4-runtime-dev
   libspdlog-dev libfmt-dev libcli11-dev nlohmann-json3-dev catch2
   python3 python3-jsonschema pre-commit

@@ -34,9 +34,11 @@ const char* status_name(Status s) {
 
 using detail::Checker;
 
-Verdict check_subject(const ir::Program& prog, int subject, ir::Day at, int scenario, unsigned timeout_ms) {
+Verdict check_subject(const ir::Program& prog, int subject, ir::Day at, int scenario, unsigned timeout_ms,
+                      std::vector<SolverQuery>* queries) {
   try {
     Checker c(prog, subject, at, scenario, timeout_ms);
+    c.record_queries(queries);
     return c.run();
   } catch (const z3::exception& e) {
     Verdict v;
@@ -53,9 +55,10 @@ Verdict check_subject(const ir::Program& prog, int subject, ir::Day at, int scen
   }
 }
 
-std::vector<Verdict> check(const ir::Program& prog, const CheckOptions& o, std::vector<std::string>* unknown) {
+std::vector<Verdict> check(const ir::Program& prog, const CheckOptions& o, std::vector<std::string>* unknown,
+                           std::vector<SolverQuery>* queries) {
   std::vector<Verdict> out;
-  if (o.current_law) out.push_back(check_subject(prog, -1, o.at.value_or(o.today), o.scenario, o.timeout_ms));
+  if (o.current_law) out.push_back(check_subject(prog, -1, o.at.value_or(o.today), o.scenario, o.timeout_ms, queries));
   std::vector<int> subjects;
   if (o.measures.empty()) {
     for (std::size_t r = 0; r < prog.rulesets.size(); ++r)
@@ -72,12 +75,13 @@ std::vector<Verdict> check(const ir::Program& prog, const CheckOptions& o, std::
   }
   for (int r : subjects) {
     const auto& m = prog.rulesets[static_cast<std::size_t>(r)];
-    out.push_back(check_subject(prog, r, o.at.value_or(m.effective.value_or(o.today)), o.scenario, o.timeout_ms));
+    out.push_back(check_subject(prog, r, o.at.value_or(m.effective.value_or(o.today)), o.scenario, o.timeout_ms, queries));
   }
   return out;
 }
 
-std::vector<ExpectResult> run_expectations(const ir::Program& prog, ir::Day today, unsigned timeout_ms) {
+std::vector<ExpectResult> run_expectations(const ir::Program& prog, ir::Day today, unsigned timeout_ms,
+                                           std::vector<SolverQuery>* queries) {
   std::map<std::tuple<int, ir::Day, int>, Verdict> cache;
   std::vector<ExpectResult> out;
   for (std::size_t i = 0; i < prog.expects.size(); ++i) {
@@ -97,7 +101,7 @@ std::vector<ExpectResult> run_expectations(const ir::Program& prog, ir::Day toda
     if (e.scenario >= 0) r.description += " under " + prog.scenarios[static_cast<std::size_t>(e.scenario)].name;
     auto key = std::make_tuple(e.subject, at, e.scenario);
     auto it = cache.find(key);
-    if (it == cache.end()) it = cache.emplace(key, check_subject(prog, e.subject, at, e.scenario, timeout_ms)).first;
+    if (it == cache.end()) it = cache.emplace(key, check_subject(prog, e.subject, at, e.scenario, timeout_ms, queries)).first;
     const Verdict& v = it->second;
     // `conflicts_with` asks for a conflict the subject loses: an error. An
     // equal-rank conflict that lex posterior resolves in the subject's

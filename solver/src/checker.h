@@ -110,6 +110,41 @@ class Checker {
     if (subject >= 0) touched_ = touched_symbols();
   }
 
+  // Every query run from now on is appended to LOG (null: none recorded).
+  void record_queries(std::vector<SolverQuery>* log) { log_ = log; }
+
+  // s.check(lits), recorded as a query of KIND on the current norm.
+  z3::check_result decide(z3::solver& s, const z3::expr_vector& lits, const char* kind) {
+    const z3::check_result r = s.check(lits);
+    if (log_) {
+      SolverQuery q;
+      q.subject = subject_;
+      q.at = at_;
+      q.norm = current_norm_;
+      q.kind = kind;
+      q.smt2 = smt2(s, lits);
+      q.answer = r == z3::sat ? "sat" : r == z3::unsat ? "unsat" : "unknown";
+      log_->push_back(std::move(q));
+    }
+    return r;
+  }
+
+  // The query as plain SMT-LIB2 for any solver: the solver's assertions and
+  // the assumption literals, all asserted (the same satisfiability as
+  // check(lits)), then (check-sat).
+  std::string smt2(z3::solver& s, const z3::expr_vector& lits) {
+    z3::expr_vector as = s.assertions();
+    std::vector<Z3_ast> fmls;
+    for (unsigned i = 0; i < as.size(); ++i) fmls.push_back(as[i]);
+    for (unsigned i = 0; i < lits.size(); ++i) fmls.push_back(lits[i]);
+    const z3::expr top = ctx_.bool_val(true);
+    std::string text = Z3_benchmark_to_smtlib_string(ctx_, "", "ALL", "unknown", "", static_cast<unsigned>(fmls.size()), fmls.data(), top);
+    ctx_.check_error();
+    // Z3 opens with a comment naming the (unnamed) benchmark: drop it
+    if (text.rfind(";", 0) == 0) text.erase(0, text.find('\n') == std::string::npos ? text.size() : text.find('\n') + 1);
+    return text;
+  }
+
   Verdict run() {
     Verdict v;
     v.subject = subject_;
@@ -333,6 +368,7 @@ class Checker {
   void check_norm(int ni, Verdict& v) {
     const auto& n = prog_.norms[static_cast<std::size_t>(ni)];
     spdlog::debug("checking {} against {}", subject_ < 0 ? std::string("current law") : prog_.rulesets[static_cast<std::size_t>(subject_)].id, n.id);
+    current_norm_ = ni;
     Query q = build(n);
     // 1. conflict: a violation in a case that the blamed rule sets decide
     for (const auto& group : blame_groups(rank_of_norm(n))) {
@@ -341,7 +377,7 @@ class Checker {
       z3::solver s = solver();
       s.add(q.assumptions);
       s.add(target);
-      z3::check_result r = s.check(lits_on());
+      z3::check_result r = decide(s, lits_on(), "conflict");
       if (r == z3::unknown) {
         undecided(v, ni, s.reason_unknown());
         return;
@@ -356,14 +392,14 @@ class Checker {
       z3::solver s2 = solver();
       s2.add(q.assumptions);
       s2.add(q.violation);
-      if (s2.check(lits_on()) == z3::sat) v.preexisting.push_back(ni);
+      if (decide(s2, lits_on(), "preexisting") == z3::sat) v.preexisting.push_back(ni);
     }
     // 3. gap
     if (!q.gap.is_false()) {
       z3::solver s3 = solver();
       s3.add(q.assumptions);
       s3.add(q.gap);
-      auto g = s3.check(lits_on());
+      auto g = decide(s3, lits_on(), "gap");
       if (g == z3::unknown) {
         undecided(v, ni, s3.reason_unknown());
         return;
@@ -377,7 +413,7 @@ class Checker {
     {
       z3::solver s5 = solver();
       s5.add(q.assumptions);
-      auto a = s5.check(lits_on());
+      auto a = decide(s5, lits_on(), "cases");
       if (a != z3::sat) {
         std::string why = a == z3::unknown ? s5.reason_unknown() : "the assumptions about the cases";
         if (a == z3::unsat) {
@@ -394,7 +430,7 @@ class Checker {
       z3::solver s4 = solver();
       s4.add(q.assumptions);
       s4.add(q.violation_plain);
-      if (s4.check(lits_on()) == z3::sat) {
+      if (decide(s4, lits_on(), "reliance") == z3::sat) {
         Reliance rel{ni, {}};
         for (int d : n.derogations)
           for (const auto& inv : enc_.invokes())
@@ -434,20 +470,22 @@ class Checker {
       s.add(q.assumptions);
       s.add(!property);
       s.add(pin(q, m, keep));
-      if (s.check(lits_on()) != z3::unsat) keep[i] = true;
+      if (decide(s, lits_on(), "witness") != z3::unsat) keep[i] = true;
     }
     Witness w;
     for (const auto& [var, type, idx] : q.cases) {
       WitnessCase c{var, type, {}};
       for (std::size_t i : idx) {
         const bool rel = keep[i];
-        c.fields.push_back({q.witness_vars[i].first, rel ? enc_.show(m.eval(q.witness_vars[i].second, true), q.var_types[i]) : "any", rel});
+        const z3::expr val = m.eval(q.witness_vars[i].second, true);
+        c.fields.push_back({q.witness_vars[i].first, rel ? enc_.show(val, q.var_types[i]) : "any", rel, enc_.exact(val, q.var_types[i])});
       }
       w.cases.push_back(std::move(c));
     }
     for (std::size_t i : q.world) {
       const bool rel = keep[i];
-      w.world.push_back({q.witness_vars[i].first, rel ? enc_.show(m.eval(q.witness_vars[i].second, true), q.var_types[i]) : "any", rel});
+      const z3::expr val = m.eval(q.witness_vars[i].second, true);
+      w.world.push_back({q.witness_vars[i].first, rel ? enc_.show(val, q.var_types[i]) : "any", rel, enc_.exact(val, q.var_types[i])});
     }
     std::set<std::string> seen;
     for (const auto& c : q.calls) {
@@ -455,7 +493,8 @@ class Checker {
       std::string head = enc_.show_call(c, m, q.binder_names);
       if (!seen.insert(head).second) continue;
       const bool def = m.eval(c.defined, true).is_true();
-      w.outcomes.push_back({head, def ? enc_.show(m.eval(c.value, true), sym.result) : "undefined", def});
+      const z3::expr val = m.eval(c.value, true);
+      w.outcomes.push_back({head, def ? enc_.show(val, sym.result) : "undefined", def, def ? enc_.exact(val, sym.result) : ""});
     }
     return w;
   }
@@ -468,7 +507,7 @@ class Checker {
     s.add(q.assumptions);
     s.add(pin(q, m, all));
     s.add(!violation);
-    if (s.check(lits_on()) != z3::unsat) return {};
+    if (decide(s, lits_on(), "core") != z3::unsat) return {};
     z3::expr_vector c = s.unsat_core();
     std::vector<z3::expr> lits;
     for (unsigned i = 0; i < c.size(); ++i) lits.push_back(c[i]);
@@ -488,7 +527,7 @@ class Checker {
         for (const auto& t : trial) if (z3::eq(t, l)) in = true;
         if (!in) s2.add(!l);
       }
-      if (s2.check(trial) == z3::unsat) lits.erase(lits.begin() + static_cast<std::ptrdiff_t>(i));
+      if (decide(s2, trial, "core") == z3::unsat) lits.erase(lits.begin() + static_cast<std::ptrdiff_t>(i));
       else ++i;
     }
     std::vector<ClauseRef> out;
@@ -581,6 +620,8 @@ class Checker {
   std::optional<z3::expr> symbolic_;
   std::vector<z3::expr> off_lits_;                      // clauses switched off by the variant
   std::vector<std::pair<int, z3::expr>> hypothetical_;  // derogation -> literal of a hypothetical invocation
+  std::vector<SolverQuery>* log_ = nullptr;             // queries recorded (export, cross-check)
+  int current_norm_ = -1;                               // the norm check_norm is on
 };
 
 

@@ -13,7 +13,10 @@ Encoder::Encoder(z3::context& ctx, const ir::Program& prog) : ctx_(ctx), prog_(p
     std::vector<const char*> cnames;
     for (const auto& n : names) cnames.push_back(n.c_str());
     z3::func_decl_vector consts(ctx), testers(ctx);
-    z3::sort s = ctx.enumeration_sort(e.name.c_str(), static_cast<unsigned>(cnames.size()), cnames.data(), consts, testers);
+    // `enum!` keeps the sort's name clear of other solvers' built-in sorts
+    // (cvc5 reserves `Relation`, `Set`, `Bag`, ...) in exported queries
+    const std::string sort_name = "enum!" + e.name;
+    z3::sort s = ctx.enumeration_sort(sort_name.c_str(), static_cast<unsigned>(cnames.size()), cnames.data(), consts, testers);
     enum_sorts_.push_back(s);
     enum_consts_.push_back(consts);
   }
@@ -347,6 +350,23 @@ std::string Encoder::show(const z3::expr& v, const ir::Type& t) {
       return dot == std::string::npos ? s : s.substr(dot + 1);
     }
     default: return v.to_string();
+  }
+}
+
+std::string Encoder::exact(const z3::expr& v, const ir::Type& t) {
+  switch (t.kind) {
+    case ir::Type::boolean: return v.is_true() ? "true" : v.is_false() ? "false" : "";
+    case ir::Type::integer:
+    case ir::Type::date:
+    case ir::Type::decimal: {
+      if (!v.is_numeral()) return "";
+      if (v.is_int()) return v.get_decimal_string(0);
+      int64_t num = 0, den = 0;
+      if (!v.numerator().is_numeral_i64(num) || !v.denominator().is_numeral_i64(den)) return "";
+      return den == 1 ? std::to_string(num) : fmt::format("{}/{}", num, den);
+    }
+    case ir::Type::enumeration: return show(v, t);
+    default: return "";
   }
 }
 

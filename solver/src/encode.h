@@ -86,6 +86,7 @@ class Encoder {
   const std::vector<ActiveInvoke>& invokes() const { return invokes_; }
   z3::expr enum_value(int e, int v);
   std::string show(const z3::expr& value, const ir::Type& t);  // a model value in domain terms
+  std::string exact(const z3::expr& value, const ir::Type& t);  // a model value, exact, in the base unit (WitnessValue::exact)
   std::string show_call(const CallRecord& c, const z3::model& m, const std::vector<std::string>& binder_names);
 
  private:

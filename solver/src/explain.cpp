@@ -359,11 +359,11 @@ class Explainer {
     for (const auto& [var, type, idx] : q.cases) {
       WitnessCase wc{var, type, {}};
       for (std::size_t i : idx)
-        wc.fields.push_back({q.witness_vars[i].first, ck_.enc_.show(mdl.eval(q.witness_vars[i].second, true), q.var_types[i]), true});
+        wc.fields.push_back({q.witness_vars[i].first, ck_.enc_.show(mdl.eval(q.witness_vars[i].second, true), q.var_types[i]), true, {}});
       c.shown.cases.push_back(wc);
     }
     for (std::size_t i : q.world)
-      c.shown.world.push_back({q.witness_vars[i].first, ck_.enc_.show(mdl.eval(q.witness_vars[i].second, true), q.var_types[i]), true});
+      c.shown.world.push_back({q.witness_vars[i].first, ck_.enc_.show(mdl.eval(q.witness_vars[i].second, true), q.var_types[i]), true, {}});
     cases_.push_back(std::move(c));
     return true;
   }

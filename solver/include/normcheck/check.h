@@ -25,6 +25,11 @@ struct WitnessValue {
   std::string name;
   std::string value;     // in domain terms: `subsidiary`, `17 years`, `2026-07-01`, or `any`
   bool relevant = true;  // false: the conflict holds whatever this value is
+  // The solver's value, exact and in the base unit (`204`, `-7/2`, `true`,
+  // `subsidiary`, a day number): for case fields and facts also where `value`
+  // is `any` (what witness replay, normcheck/replay.h, evaluates); for an
+  // outcome, empty where it is undefined. Not rendered.
+  std::string exact;
 };
 
 struct WitnessCase {
@@ -78,12 +83,27 @@ struct Verdict {
   std::size_t norms_checked = 0;
 };
 
-// Checks one subject (a measure, or -1 for current law) at a date.
-Verdict check_subject(const ir::Program& prog, int subject, ir::Day at, int scenario, unsigned timeout_ms);
+// One solver query a check ran, as a self-contained SMT-LIB2 script (for
+// `export --smt2` and `--cross-check`): the assertions and the assumption
+// literals the check passed, all asserted, then `(check-sat)`.
+struct SolverQuery {
+  int subject = -1;  // as in Verdict
+  ir::Day at = 0;
+  int norm = -1;
+  std::string kind;    // conflict, preexisting, gap, cases, reliance, witness, core
+  std::string smt2;    // `(set-logic ALL)` ... `(check-sat)`
+  std::string answer;  // what Z3 answered: sat, unsat or unknown
+};
+
+// Checks one subject (a measure, or -1 for current law) at a date. With
+// QUERIES, every solver query it runs is appended there, in order.
+Verdict check_subject(const ir::Program& prog, int subject, ir::Day at, int scenario, unsigned timeout_ms,
+                      std::vector<SolverQuery>* queries = nullptr);
 
 // Checks current law and each selected measure. Unknown measure names are
 // returned in `unknown` (a usage error for the CLI).
-std::vector<Verdict> check(const ir::Program& prog, const CheckOptions& options, std::vector<std::string>* unknown = nullptr);
+std::vector<Verdict> check(const ir::Program& prog, const CheckOptions& options, std::vector<std::string>* unknown = nullptr,
+                           std::vector<SolverQuery>* queries = nullptr);
 
 struct ExpectResult {
   int expect = -1;
@@ -94,6 +114,7 @@ struct ExpectResult {
   std::string message;      // why it failed
 };
 
-std::vector<ExpectResult> run_expectations(const ir::Program& prog, ir::Day today, unsigned timeout_ms);
+std::vector<ExpectResult> run_expectations(const ir::Program& prog, ir::Day today, unsigned timeout_ms,
+                                           std::vector<SolverQuery>* queries = nullptr);
 
 }  // namespace normcheck
