@@ -37,7 +37,22 @@ struct Common {
   unsigned timeout_ms = 10000;
   bool cross_check = false;  // re-decide every solver query with cvc5
   std::string smt2_dir;      // export: where the queries go
+  unsigned max_memory_mb = 4096;
+  std::size_t max_file_bytes = ParseOptions{}.max_file_bytes;
+  std::vector<std::string> allow_import;
 };
+
+// Limits on the input and where imports may go (docs/security.md): the
+// current directory and the paths given are the roots, plus --allow-import.
+LoadOptions load_options(const Common& c) {
+  LoadOptions o;
+  o.parse.max_file_bytes = c.max_file_bytes;
+  o.confine_imports = true;
+  o.import_roots = {"."};
+  o.import_roots.insert(o.import_roots.end(), c.paths.begin(), c.paths.end());
+  o.allowed_import_dirs = c.allow_import;
+  return o;
+}
 
 bool use_colour(const std::string& mode, int fd) {
   if (mode == "always") return true;
@@ -75,7 +90,7 @@ int run_check(const Common& c, const std::string& at, const std::vector<std::str
     if (std::find(opt.measures.begin(), opt.measures.end(), m) == opt.measures.end()) opt.measures.push_back(m);
   opt.current_law = measures.empty();
   if (!parse_at(at, opt.at)) return kInput;
-  auto prog = load_program(sm, c.paths, diags);
+  auto prog = load_program(sm, c.paths, diags, load_options(c));
   if (prog && !scenario.empty()) {
     opt.scenario = prog->find_scenario(scenario);
     if (opt.scenario < 0) {
@@ -124,7 +139,7 @@ int run_explain(const Common& c, const std::string& at, const std::vector<std::s
   Diagnostics diags;
   std::optional<ir::Day> day;
   if (!parse_at(at, day)) return kInput;
-  auto prog = load_program(sm, c.paths, diags);
+  auto prog = load_program(sm, c.paths, diags, load_options(c));
   std::vector<Explanation> out;
   int scen = -1;
   if (prog) {
@@ -167,7 +182,7 @@ int run_explain(const Common& c, const std::string& at, const std::vector<std::s
 int run_lint(const Common& c, const std::vector<std::string>& deny) {
   SourceManager sm;
   Diagnostics diags;
-  auto prog = load_program(sm, c.paths, diags);
+  auto prog = load_program(sm, c.paths, diags, load_options(c));
   std::vector<Diagnostic> found;
   if (prog) found = lint(*prog, c.timeout_ms);
   const bool deny_warnings = std::find(deny.begin(), deny.end(), "warnings") != deny.end();
@@ -236,6 +251,7 @@ int run_explore(const Common& c, const std::string& at, const std::vector<std::s
     q.today = today();
     q.scenario_name = scenario;
     q.timeout_ms = c.timeout_ms;
+    q.load = load_options(c);
     std::optional<ir::Program> prog;
     auto a = explore_value(sm, c.paths, diags, q, prog);
     if (prog && !scenario.empty() && prog->find_scenario(scenario) < 0) {
@@ -252,7 +268,7 @@ int run_explore(const Common& c, const std::string& at, const std::vector<std::s
     if (a->optimum.undecided) return kUndecided;
     return a->optimum.infeasible ? kFindings : kClean;
   }
-  auto prog = load_program(sm, c.paths, diags);
+  auto prog = load_program(sm, c.paths, diags, load_options(c));
   if (!prog) {
     if (c.format == "json") std::cout << render::json_explore_options(sm, nullptr, diags.items(), nullptr);
     else print_input_errors(sm, diags, c);
@@ -292,7 +308,7 @@ int run_explore(const Common& c, const std::string& at, const std::vector<std::s
 int run_test(const Common& c) {
   SourceManager sm;
   Diagnostics diags;
-  auto prog = load_program(sm, c.paths, diags);
+  auto prog = load_program(sm, c.paths, diags, load_options(c));
   std::vector<ExpectResult> results;
   std::vector<SolverQuery> queries;
   if (prog) results = run_expectations(*prog, today(), c.timeout_ms, c.cross_check ? &queries : nullptr);
@@ -365,10 +381,19 @@ void add_common(CLI::App* cmd, Common& c, bool timeout = true, const std::vector
   cmd->add_option("PATH", c.paths, "rule files, or directories searched for *.norm")->required();
   cmd->add_option("--format", c.format, "output format")->check(CLI::IsMember(formats))->capture_default_str();
   cmd->add_option("--color", c.color, "colour in text output")->check(CLI::IsMember({"auto", "always", "never"}))->capture_default_str();
-  if (timeout)
+  if (timeout) {
     cmd->add_option("--timeout-ms", c.timeout_ms, "time limit per solver query, in milliseconds")
         ->check(CLI::Range(1u, 86400000u))
         ->capture_default_str();
+    cmd->add_option("--max-memory-mb", c.max_memory_mb, "memory limit of the solver, in MB (0: none)")->capture_default_str();
+  }
+  cmd->add_option("--max-file-size", c.max_file_bytes, "largest rule file read, in bytes (suffixes KiB, MiB allowed)")
+      ->transform(CLI::AsSizeValue(false))
+      ->check(CLI::Range(std::size_t{1}, std::size_t{1} << 31))
+      ->capture_default_str();
+  cmd->add_option("--allow-import", c.allow_import, "a directory imports may also read from (repeatable)")
+      ->check(CLI::ExistingDirectory)
+      ->allow_extra_args(false);
 }
 
 }  // namespace
@@ -455,6 +480,7 @@ int main(int argc, char** argv) {
   spdlog::set_default_logger(logger);
   spdlog::set_level(verbose ? spdlog::level::debug : spdlog::level::warn);
 
+  set_solver_memory_limit(common.max_memory_mb);
   try {
     if (*check_cmd || *export_cmd) return run_check(common, at, measures, scenario);
     if (*test_cmd) return run_test(common);

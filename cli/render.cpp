@@ -155,7 +155,15 @@ using detail::witness_text;
 std::string text_diagnostics(const SourceManager& sm, const std::vector<Diagnostic>& diags, const Style& st) {
   Paint p{st};
   std::string out;
+  // Thousands of errors (a generated or hostile file) would print megabytes,
+  // each snippet a pass over its line: show the first ones and count the rest.
+  constexpr std::size_t kShown = 100;
+  std::size_t shown = 0;
   for (const auto& d : diags) {
+    if (++shown > kShown) {
+      out += fmt::format("... {} more not shown\n\n", diags.size() - kShown);
+      break;
+    }
     out += header(p, d.severity, d.code, d.message);
     out += arrow(sm, d.span, d.path);
     out += snippet(sm, d.span, p, d.severity);

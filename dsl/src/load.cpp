@@ -23,12 +23,54 @@ struct Loader {
   std::map<std::string, FileId> by_canonical;
   std::vector<ast::File> files;
   std::map<FileId, std::vector<std::pair<FileId, Span>>> edges;  // importer -> (imported, import span)
+  std::vector<std::string> roots, allowed;  // canonical directories (confinement)
+  bool too_many_reported = false;
 
-  std::optional<FileId> load(const fs::path& path, Span from) {
+  void set_roots() {
+    auto add = [](std::vector<std::string>& out, const std::string& p, bool file_means_dir) {
+      std::error_code ec;
+      fs::path dir(p);
+      if (file_means_dir && !fs::is_directory(dir, ec)) dir = dir.parent_path();
+      if (dir.empty()) dir = ".";
+      out.push_back(canonical_path(fs::absolute(dir, ec).string()));
+    };
+    for (const auto& r : options.import_roots) add(roots, r, true);
+    for (const auto& r : options.allowed_import_dirs) add(allowed, r, false);
+  }
+
+  static bool below(const std::string& key, const std::vector<std::string>& dirs) {
+    for (const auto& d : dirs) {
+      if (key == d) return true;
+      const std::string prefix = !d.empty() && d.back() == '/' ? d : d + "/";
+      if (key.compare(0, prefix.size(), prefix) == 0) return true;
+    }
+    return false;
+  }
+
+  // False, after reporting E0507, when PATH may not be read (see LoadOptions).
+  bool permitted(const fs::path& path, const std::string& key, Span from, bool absolute_import) {
+    if (!options.confine_imports) return true;
+    std::error_code ec;
+    std::string k = key;  // a looping link has no canonical path: use the lexical one
+    if (!fs::path(k).is_absolute()) k = fs::absolute(path, ec).lexically_normal().string();
+    if (absolute_import ? below(k, allowed) : (below(k, roots) || below(k, allowed))) return true;
+    std::string why = absolute_import ? "an absolute import path must lie in a directory given with `--allow-import`"
+                                      : "it lies outside the directories rule files may be read from";
+    if (!absolute_import && fs::is_symlink(fs::symlink_status(path, ec)))
+      why = "it is a symbolic link to a file outside the directories rule files may be read from";
+    auto& d = diags.error("E0507", from, fmt::format("cannot {} `{}`: {}", from.valid() ? "import" : "read", path.lexically_normal().string(), why));
+    if (!from.valid()) d.path = path.lexically_normal().string();
+    d.help = "rule files are read from the current directory and the paths on the command line; add a directory with `--allow-import DIR`";
+    return false;
+  }
+
+  std::optional<FileId> load(const fs::path& path, Span from, bool confined = true, bool absolute_import = false) {
     const std::string key = canonical_path(path.string());
+    if (confined && !permitted(path, key, from, absolute_import)) return std::nullopt;
     if (auto it = by_canonical.find(key); it != by_canonical.end()) return it->second;
     if (sm.size() >= options.max_files) {
-      report(from, path, "E0504", fmt::format("more than {} files to load", options.max_files));
+      if (!too_many_reported) report(from, path, "E0504", fmt::format("more than {} files to load", options.max_files));
+      too_many_reported = true;
       return std::nullopt;
     }
     // Like a file on disk, an overlay is kept up to one byte past the limit: the parser reports the size.
@@ -62,7 +104,8 @@ struct Loader {
         diags.error("E0501", imp.span, "import path is empty");
         continue;
       }
-      if (auto target = load(dir / imp.path, imp.span)) out.emplace_back(*target, imp.span);
+      const bool absolute = fs::path(imp.path).is_absolute();
+      if (auto target = load(dir / imp.path, imp.span, true, absolute)) out.emplace_back(*target, imp.span);
     }
     edges[id] = std::move(out);
     return id;
@@ -180,6 +223,8 @@ std::optional<FileId> read_source(SourceManager& sm, const std::string& file, Di
   text.resize(limit);
   in.read(text.data(), static_cast<std::streamsize>(limit));
   text.resize(static_cast<std::size_t>(in.gcount()));
+  // A UTF-8 byte order mark is accepted and dropped: positions count from after it.
+  if (text.compare(0, 3, "\xEF\xBB\xBF") == 0) text.erase(0, 3);
   return sm.add(path.lexically_normal().string(), key, std::move(text));
 }
 
@@ -188,7 +233,11 @@ std::vector<std::string> find_norm_files(const std::string& dir, Diagnostics& di
   std::vector<fs::path> found;
   fs::recursive_directory_iterator it(dir, fs::directory_options::skip_permission_denied, ec), end;
   for (; !ec && it != end; it.increment(ec)) {
-    if (it->is_regular_file(ec) && it->path().extension() == ".norm") found.push_back(it->path());
+    // Symbolic links to directories are not followed (no loops); a `.norm`
+    // entry that is not a directory is kept, and loading says what is wrong
+    // with it (a broken or looping link, a FIFO, ...).
+    std::error_code entry_ec;
+    if (it->path().extension() == ".norm" && !it->is_directory(entry_ec)) found.push_back(it->path());
     if (found.size() > max_files) break;
   }
   if (ec) {
@@ -208,14 +257,15 @@ std::vector<std::string> find_norm_files(const std::string& dir, Diagnostics& di
 
 std::vector<ast::File> load_files(SourceManager& sm, const std::vector<std::string>& paths, Diagnostics& diags,
                                   const LoadOptions& options) {
-  Loader loader{sm, diags, options, {}, {}, {}};
+  Loader loader{sm, diags, options, {}, {}, {}, {}, {}, false};
+  loader.set_roots();
   for (const auto& p : paths) {
     std::error_code ec;
     const fs::path path(p);
     if (fs::is_directory(path, ec)) {
       for (const auto& f : find_norm_files(p, diags, options.max_files)) loader.load(f, Span{});
     } else {
-      loader.load(path, Span{});
+      loader.load(path, Span{}, /*confined=*/false);
     }
   }
   for (const auto& [name, text] : options.inline_sources) {

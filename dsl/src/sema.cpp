@@ -131,8 +131,13 @@ class Analyzer {
     next_enum_ = next_case_ = 0;
   }
 
+  // "Did you mean" costs a pass over the declarations; after many errors it
+  // is skipped, so that thousands of errors stay linear (docs/security.md).
+  bool suggest() const { return diags_.items().size() < 200; }
+
   std::vector<std::string> names_of(std::initializer_list<DeclKind> kinds) const {
     std::vector<std::string> out;
+    if (!suggest()) return out;
     for (const auto& [name, ref] : decls_)
       if (std::find(kinds.begin(), kinds.end(), ref.kind) != kinds.end()) out.push_back(name);
     return out;
@@ -190,7 +195,7 @@ class Analyzer {
     for (const auto& l : prog_.levels)
       if (l.name == n.text) return l;
     std::vector<std::string> names;
-    for (const auto& l : prog_.levels) names.push_back(l.name);
+    if (suggest()) for (const auto& l : prog_.levels) names.push_back(l.name);
     auto& d = diags_.error("E0404", n.span, fmt::format("unknown level `{}`", n.text));
     if (auto s = closest_match(n.text, names)) d.help = fmt::format("did you mean `{}`?", *s);
     else d.help = fmt::format("the levels are: {}", fmt::join(names, ", "));
@@ -294,7 +299,7 @@ class Analyzer {
     if (it != units_.end()) return it->second;
     auto& d = diags_.error("E0301", n.span, fmt::format("unknown unit `{}`", n.text));
     std::vector<std::string> names;
-    for (const auto& [k, v] : units_) names.push_back(k);
+    if (suggest()) for (const auto& [k, v] : units_) names.push_back(k);
     if (auto s = closest_match(n.text, names)) d.help = fmt::format("did you mean `{}`?", *s);
     else d.help = fmt::format("declare it with `unit {}`", n.text);
     return std::nullopt;
@@ -608,7 +613,7 @@ class Analyzer {
       } else {
         auto& d = diags_.error("E0202", inv.span, fmt::format("unknown derogation `{}`", inv.text));
         std::vector<std::string> cands;
-        for (const auto& n : prog_.norms) if (n.derogation) cands.push_back(n.id);
+        if (suggest()) for (const auto& n : prog_.norms) if (n.derogation) cands.push_back(n.id);
         if (auto s = closest_match(inv.text, cands)) d.help = fmt::format("did you mean `{}`?", *s);
       }
     }
@@ -968,8 +973,10 @@ class Analyzer {
     std::vector<std::string> cands;
     if (scope.binders) for (const auto& b : *scope.binders) if (b.name[0] != '_') cands.push_back(b.name);
     if (scope.record_self >= 0) for (const auto& f : prog_.cases[static_cast<std::size_t>(scope.record_self)].fields) cands.push_back(f.name);
-    for (const auto& [k, v] : enum_values_) cands.push_back(k);
-    for (const auto& s : prog_.symbols) if (s.params.empty()) cands.push_back(s.name);
+    if (suggest()) {
+      for (const auto& [k, v] : enum_values_) cands.push_back(k);
+      for (const auto& s : prog_.symbols) if (s.params.empty()) cands.push_back(s.name);
+    }
     auto& d = diags_.error("E0202", e.span, fmt::format("unknown name `{}`", n));
     if (auto s = closest_match(n, cands)) d.help = fmt::format("did you mean `{}`?", *s);
     else if (const DeclRef* ref = lookup(n)) d.help = fmt::format("`{}` is a {}, which has no value here", n, decl_kind_name(ref->kind));

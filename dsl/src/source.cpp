@@ -11,10 +11,14 @@ FileId SourceManager::add(std::string path, std::string canonical, std::string t
   f.canonical = std::move(canonical);
   f.text = std::move(text);
   f.line_starts.push_back(0);
+  f.line_ascii.push_back(true);
   // A line ends at \n, \r\n, or a lone \r (as the lexer accepts all three).
   for (std::uint32_t i = 0; i < f.text.size(); ++i) {
-    if (f.text[i] == '\n' || (f.text[i] == '\r' && (i + 1 >= f.text.size() || f.text[i + 1] != '\n')))
+    if (static_cast<unsigned char>(f.text[i]) >= 0x80) f.line_ascii.back() = false;
+    if (f.text[i] == '\n' || (f.text[i] == '\r' && (i + 1 >= f.text.size() || f.text[i + 1] != '\n'))) {
       f.line_starts.push_back(i + 1);
+      f.line_ascii.push_back(true);
+    }
   }
   files_.push_back(std::move(f));
   return files_.back().id;
@@ -26,6 +30,8 @@ LineCol SourceManager::line_col(FileId file, std::uint32_t offset) const {
   auto it = std::upper_bound(f.line_starts.begin(), f.line_starts.end(), offset);
   const auto line = static_cast<std::uint32_t>(it - f.line_starts.begin());
   const std::uint32_t start = f.line_starts[line - 1];
+  // Constant time on an ASCII line: many diagnostics on one very long line stay linear.
+  if (f.line_ascii[line - 1]) return {line, offset - start + 1};
   std::uint32_t col = 1;
   for (std::uint32_t i = start; i < offset; ++i) {
     // count code points: skip UTF-8 continuation bytes

@@ -34,6 +34,22 @@ const char* status_name(Status s) {
 
 using detail::Checker;
 
+namespace {
+unsigned g_memory_mb = 0;
+}  // namespace
+
+void set_solver_memory_limit(unsigned megabytes) { g_memory_mb = megabytes; }
+unsigned solver_memory_limit() { return g_memory_mb; }
+
+std::string undecided_reason(const std::string& solver_reason, unsigned timeout_ms) {
+  // Z3 4.8 words: "timeout" or "canceled" when the time is up, "max. memory
+  // exceeded" or "memout" (or an "out of memory" exception) for memory.
+  if (solver_reason == "timeout" || solver_reason == "canceled") return fmt::format("solver timeout after {} ms", timeout_ms);
+  if (solver_reason.find("memory") != std::string::npos || solver_reason.find("memout") != std::string::npos)
+    return g_memory_mb ? fmt::format("solver memory limit of {} MB reached", g_memory_mb) : "the solver ran out of memory";
+  return solver_reason;
+}
+
 Verdict check_subject(const ir::Program& prog, int subject, ir::Day at, int scenario, unsigned timeout_ms,
                       std::vector<SolverQuery>* queries) {
   try {
@@ -49,7 +65,8 @@ Verdict check_subject(const ir::Program& prog, int subject, ir::Day at, int scen
     Finding f;
     f.kind = FindingKind::undecided;
     f.code = "C0004";
-    f.reason = fmt::format("solver error: {}", e.msg());
+    f.reason = undecided_reason(e.msg(), timeout_ms);
+    if (f.reason == e.msg()) f.reason = fmt::format("solver error: {}", e.msg());
     v.findings.push_back(std::move(f));
     return v;
   }

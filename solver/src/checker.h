@@ -328,6 +328,7 @@ class Checker {
     z3::solver s(ctx_);
     z3::params p(ctx_);
     p.set("timeout", timeout_);
+    if (const unsigned mb = solver_memory_limit()) p.set("max_memory", mb);
     p.set("random_seed", 0u);
     s.set(p);
     for (const auto& l : off_lits_) s.add(!l);  // dropped clauses
@@ -448,7 +449,7 @@ class Checker {
     f.severity = Severity::error;
     f.code = "C0004";
     f.norm = ni;
-    f.reason = reason.empty() ? "the solver could not decide" : reason;
+    f.reason = reason.empty() ? "the solver could not decide" : undecided_reason(reason, timeout_);
     v.findings.push_back(std::move(f));
   }
 

@@ -15,10 +15,10 @@ std::optional<ValueAnswer> explore_value(SourceManager& sm, const std::vector<st
   {
     SourceManager sm0;
     Diagnostics d0;
-    auto base = load_program(sm0, paths, d0);
+    auto base = load_program(sm0, paths, d0, q.load);
     if (!base) {
       // report against the real source manager
-      program = load_program(sm, paths, diags);
+      program = load_program(sm, paths, diags, q.load);
       return std::nullopt;
     }
     const auto paren = q.call.find('(');
@@ -51,7 +51,7 @@ std::optional<ValueAnswer> explore_value(SourceManager& sm, const std::vector<st
     const ir::Day at = q.at.value_or(q.today);
     std::string text = fmt::format("measure explore.value \"the explored value\" {{\n  level {}\n  effective {}\n{}  define {} = {}{}\n}}\n",
                                    level, ir::format_date(at), clauses, q.call, zero, q.where.empty() ? "" : " when " + q.where);
-    LoadOptions lo;
+    LoadOptions lo = q.load;
     lo.inline_sources.emplace_back("<explore>", text);
     program = load_program(sm, paths, diags, lo);
     if (!program) return std::nullopt;

@@ -23,6 +23,14 @@ struct LoadOptions {
   // canonical_path): an editor's unsaved buffers. A file with an overlay need
   // not exist on disk.
   std::map<std::string, std::string> overlays;
+  // Confinement (docs/security.md). When on, an imported file, and a file
+  // found in a directory given, must lie, with symbolic links resolved, below
+  // one of IMPORT_ROOTS (a file stands for its directory) or of
+  // ALLOWED_IMPORT_DIRS; an absolute import path only below the latter.
+  // Files named in PATHS are always read. Off: anything may be imported.
+  bool confine_imports = false;
+  std::vector<std::string> import_roots;
+  std::vector<std::string> allowed_import_dirs;
 };
 
 // The key by which files are de-duplicated: the weakly canonical absolute

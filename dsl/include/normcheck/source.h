@@ -33,6 +33,7 @@ struct SourceFile {
   std::string canonical;     // canonical absolute path, for de-duplication
   std::string text;
   std::vector<std::uint32_t> line_starts;
+  std::vector<bool> line_ascii;  // per line: no multi-byte character, so a column is a byte offset
 };
 
 class SourceManager {

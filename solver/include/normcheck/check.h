@@ -117,4 +117,16 @@ struct ExpectResult {
 std::vector<ExpectResult> run_expectations(const ir::Program& prog, ir::Day today, unsigned timeout_ms,
                                            std::vector<SolverQuery>* queries = nullptr);
 
+// The memory every solver query may use, in MB (0: no limit). Process-wide,
+// like Z3's own global parameters: set it once before any analysis. A query
+// that reaches it gives up and answers unknown (an undecided finding naming
+// the limit); the next query starts afresh.
+void set_solver_memory_limit(unsigned megabytes);
+unsigned solver_memory_limit();
+
+// The reason shown for an undecided query, from the solver's own words:
+// "solver timeout after N ms", "solver memory limit of N MB reached", or the
+// solver's text when it is something else (e.g. incomplete arithmetic).
+std::string undecided_reason(const std::string& solver_reason, unsigned timeout_ms);
+
 }  // namespace normcheck

@@ -29,6 +29,7 @@ struct ValueQuestion {
   int scenario = -1;
   std::string scenario_name;
   unsigned timeout_ms = 10000;
+  LoadOptions load;  // limits and import roots; the synthetic measure is added to it
 };
 
 struct ValueAnswer {
