@@ -9,6 +9,7 @@ PACKAGES=(
   antlr4 default-jre-headless libantlr4-runtime-dev
   libspdlog-dev libfmt-dev libcli11-dev nlohmann-json3-dev catch2
   python3
+  clang libclang-rt-14-dev
 )
 
 missing=()
