@@ -15,6 +15,7 @@
 
 #include "encode.h"
 #include "normcheck/check.h"
+#include "watchdog.h"
 
 namespace normcheck::detail {
 
@@ -289,10 +290,10 @@ class Checker {
     return q;
   }
 
-  z3::solver solver() {
-    z3::solver s(ctx_);
+  // Every query's solver: its check() is bounded by the timeout (watchdog.h).
+  TimedSolver solver() {
+    TimedSolver s(ctx_, dog_, timeout_);
     z3::params p(ctx_);
-    p.set("timeout", timeout_);
     p.set("random_seed", 0u);
     s.set(p);
     for (const auto& l : off_lits_) s.add(!l);  // dropped clauses
@@ -338,7 +339,7 @@ class Checker {
     for (const auto& group : blame_groups(rank_of_norm(n))) {
       if (group.empty()) continue;
       z3::expr target = q.violation && fired_by(q, group);
-      z3::solver s = solver();
+      auto s = solver();
       s.add(q.assumptions);
       s.add(target);
       z3::check_result r = s.check(lits_on());
@@ -353,14 +354,14 @@ class Checker {
     }
     // 2. a violation current law already has (measure checks)
     if (subject_ >= 0) {
-      z3::solver s2 = solver();
+      auto s2 = solver();
       s2.add(q.assumptions);
       s2.add(q.violation);
       if (s2.check(lits_on()) == z3::sat) v.preexisting.push_back(ni);
     }
     // 3. gap
     if (!q.gap.is_false()) {
-      z3::solver s3 = solver();
+      auto s3 = solver();
       s3.add(q.assumptions);
       s3.add(q.gap);
       auto g = s3.check(lits_on());
@@ -375,7 +376,7 @@ class Checker {
     }
     // 4. compliance must not be vacuous: the assumptions must admit some case
     {
-      z3::solver s5 = solver();
+      auto s5 = solver();
       s5.add(q.assumptions);
       auto a = s5.check(lits_on());
       if (a != z3::sat) {
@@ -391,7 +392,7 @@ class Checker {
     }
     // 5. derogations relied on
     if (!n.derogations.empty()) {
-      z3::solver s4 = solver();
+      auto s4 = solver();
       s4.add(q.assumptions);
       s4.add(q.violation_plain);
       if (s4.check(lits_on()) == z3::sat) {
@@ -430,7 +431,7 @@ class Checker {
     std::vector<bool> keep(q.witness_vars.size(), true);
     for (std::size_t i = 0; i < q.witness_vars.size(); ++i) {
       keep[i] = false;
-      z3::solver s = solver();
+      auto s = solver();
       s.add(q.assumptions);
       s.add(!property);
       s.add(pin(q, m, keep));
@@ -464,7 +465,7 @@ class Checker {
     // With the witness fixed, "the norm holds" is unsatisfiable under the
     // clause literals; the (minimised) core names the clauses responsible.
     std::vector<bool> all(q.witness_vars.size(), true);
-    z3::solver s = solver();
+    auto s = solver();
     s.add(q.assumptions);
     s.add(pin(q, m, all));
     s.add(!violation);
@@ -479,7 +480,7 @@ class Checker {
       for (std::size_t j = 0; j < lits.size(); ++j)
         if (j != i) trial.push_back(lits[j]);
       // clauses not in the trial set are switched off
-      z3::solver s2 = solver();
+      auto s2 = solver();
       s2.add(q.assumptions);
       s2.add(pin(q, m, all));
       s2.add(!violation);
@@ -573,6 +574,7 @@ class Checker {
   int scenario_;
   unsigned timeout_;
   z3::context ctx_;
+  Watchdog dog_{ctx_};  // after ctx_: stopped before the context goes
   enc::Encoder enc_;
   std::vector<int> active_;
   std::vector<z3::expr> all_lits_;
