@@ -4,7 +4,7 @@
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 NORMCHECK := build/release/cli/normcheck
 
-.PHONY: deps release debug asan demo test asan-test golden format clean
+.PHONY: deps release debug asan fuzz-build fuzz fuzz-smoke demo test asan-test golden format clean
 
 deps:
 	@bash scripts/install-deps.sh
@@ -20,6 +20,20 @@ debug: deps
 asan: deps
 	@cmake --preset asan >/dev/null
 	@cmake --build --preset asan -j $(JOBS)
+
+# libFuzzer (clang): each target runs FUZZ_SECONDS; any crash, leak, timeout
+# or out-of-memory input fails (artifacts in build/fuzz/artifacts/). See docs/fuzzing.md.
+FUZZ_SECONDS ?= 600
+
+fuzz-build: deps
+	@cmake --preset fuzz >/dev/null
+	@cmake --build --preset fuzz -j $(JOBS) --target fuzz_frontend fuzz_pipeline
+
+fuzz: fuzz-build
+	@bash scripts/fuzz.sh $(FUZZ_SECONDS)
+
+fuzz-smoke: fuzz-build
+	@bash scripts/fuzz.sh 60
 
 # The bundled asylum example: exit code 1 (conflicts found) is the expected outcome.
 demo: release

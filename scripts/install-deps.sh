@@ -9,6 +9,7 @@ PACKAGES=(
   antlr4 default-jre-headless libantlr4-runtime-dev
   libspdlog-dev libfmt-dev libcli11-dev nlohmann-json3-dev catch2
   python3 python3-jsonschema pre-commit
+  clang libclang-rt-14-dev
 )
 # node and npm install the SARIF multitool for the tests (tests/sarif); a
 # machine may have them from elsewhere, so Debian's only when one is missing.

@@ -15,6 +15,7 @@
 
 #include "encode.h"
 #include "normcheck/check.h"
+#include "watchdog.h"
 
 namespace normcheck::detail {
 
@@ -114,7 +115,7 @@ class Checker {
   void record_queries(std::vector<SolverQuery>* log) { log_ = log; }
 
   // s.check(lits), recorded as a query of KIND on the current norm.
-  z3::check_result decide(z3::solver& s, const z3::expr_vector& lits, const char* kind) {
+  z3::check_result decide(TimedSolver& s, const z3::expr_vector& lits, const char* kind) {
     const z3::check_result r = s.check(lits);
     if (log_) {
       SolverQuery q;
@@ -324,10 +325,10 @@ class Checker {
     return q;
   }
 
-  z3::solver solver() {
-    z3::solver s(ctx_);
+  // Every query's solver: its check() is bounded by the timeout (watchdog.h).
+  TimedSolver solver() {
+    TimedSolver s(ctx_, dog_, timeout_);
     z3::params p(ctx_);
-    p.set("timeout", timeout_);
     if (const unsigned mb = solver_memory_limit()) p.set("max_memory", mb);
     p.set("random_seed", 0u);
     s.set(p);
@@ -375,7 +376,7 @@ class Checker {
     for (const auto& group : blame_groups(rank_of_norm(n))) {
       if (group.empty()) continue;
       z3::expr target = q.violation && fired_by(q, group);
-      z3::solver s = solver();
+      auto s = solver();
       s.add(q.assumptions);
       s.add(target);
       z3::check_result r = decide(s, lits_on(), "conflict");
@@ -390,14 +391,14 @@ class Checker {
     }
     // 2. a violation current law already has (measure checks)
     if (subject_ >= 0) {
-      z3::solver s2 = solver();
+      auto s2 = solver();
       s2.add(q.assumptions);
       s2.add(q.violation);
       if (decide(s2, lits_on(), "preexisting") == z3::sat) v.preexisting.push_back(ni);
     }
     // 3. gap
     if (!q.gap.is_false()) {
-      z3::solver s3 = solver();
+      auto s3 = solver();
       s3.add(q.assumptions);
       s3.add(q.gap);
       auto g = decide(s3, lits_on(), "gap");
@@ -412,7 +413,7 @@ class Checker {
     }
     // 4. compliance must not be vacuous: the assumptions must admit some case
     {
-      z3::solver s5 = solver();
+      auto s5 = solver();
       s5.add(q.assumptions);
       auto a = decide(s5, lits_on(), "cases");
       if (a != z3::sat) {
@@ -428,7 +429,7 @@ class Checker {
     }
     // 5. derogations relied on
     if (!n.derogations.empty()) {
-      z3::solver s4 = solver();
+      auto s4 = solver();
       s4.add(q.assumptions);
       s4.add(q.violation_plain);
       if (decide(s4, lits_on(), "reliance") == z3::sat) {
@@ -467,7 +468,7 @@ class Checker {
     std::vector<bool> keep(q.witness_vars.size(), true);
     for (std::size_t i = 0; i < q.witness_vars.size(); ++i) {
       keep[i] = false;
-      z3::solver s = solver();
+      auto s = solver();
       s.add(q.assumptions);
       s.add(!property);
       s.add(pin(q, m, keep));
@@ -504,7 +505,7 @@ class Checker {
     // With the witness fixed, "the norm holds" is unsatisfiable under the
     // clause literals; the (minimised) core names the clauses responsible.
     std::vector<bool> all(q.witness_vars.size(), true);
-    z3::solver s = solver();
+    auto s = solver();
     s.add(q.assumptions);
     s.add(pin(q, m, all));
     s.add(!violation);
@@ -519,7 +520,7 @@ class Checker {
       for (std::size_t j = 0; j < lits.size(); ++j)
         if (j != i) trial.push_back(lits[j]);
       // clauses not in the trial set are switched off
-      z3::solver s2 = solver();
+      auto s2 = solver();
       s2.add(q.assumptions);
       s2.add(pin(q, m, all));
       s2.add(!violation);
@@ -613,6 +614,7 @@ class Checker {
   int scenario_;
   unsigned timeout_;
   z3::context ctx_;
+  Watchdog dog_{ctx_};  // after ctx_: stopped before the context goes
   enc::Encoder enc_;
   std::vector<int> active_;
   std::vector<z3::expr> all_lits_;

@@ -115,7 +115,7 @@ Optimum optimize_define(const ir::Program& prog, int subject, ir::Day at, int sc
     // a value is lawful when no norm is violated in a case the clause decides
     auto violated_at = [&](int n, const z3::expr& value) -> std::optional<z3::model> {
       detail::Query q = cx.build(prog.norms[static_cast<std::size_t>(n)]);
-      z3::solver s = cx.solver();
+      auto s = cx.solver();
       s.add(q.assumptions);
       s.add(q.violation && cx.fired_by(q, {subject}));
       s.add(x == value);
@@ -131,10 +131,7 @@ Optimum optimize_define(const ir::Program& prog, int subject, ir::Day at, int sc
     std::vector<std::pair<int, std::vector<std::pair<z3::expr, z3::expr>>>> cases;
     const z3::expr huge = decimal ? ctx.real_val("1000000000") : ctx.int_val(1000000000);
     for (int round = 0; round < 24; ++round) {
-      z3::optimize opt(ctx);
-      z3::params p(ctx);
-      p.set("timeout", timeout_ms);
-      opt.set(p);
+      z3::optimize opt(ctx);  // no `timeout` parameter: the checker's watchdog bounds it (watchdog.h)
       for (const auto& l : cx.all_lits_) opt.add(l);
       for (const auto& [n, pins] : cases) {
         detail::Query q = cx.build(prog.norms[static_cast<std::size_t>(n)]);
@@ -149,7 +146,7 @@ Optimum optimize_define(const ir::Program& prog, int subject, ir::Day at, int sc
       if (goal == Goal::nearest) opt.minimize(z3::ite(diff >= 0, diff, -diff));
       else if (goal == Goal::maximize) opt.maximize(x);
       else opt.minimize(x);
-      auto r = opt.check();
+      auto r = cx.dog_.run(timeout_ms, [&] { return opt.check(); });
       if (r == z3::unsat) { out.infeasible = true; return out; }
       if (r != z3::sat) { out.undecided = true; return out; }
       z3::expr best = opt.get_model().eval(x, true);
@@ -341,7 +338,7 @@ class Explainer {
   bool find_case(Checker& ck, int n, const Selection& sel, bool record) {
     const auto& norm = prog_.norms[static_cast<std::size_t>(n)];
     Query q = ck.build(norm);
-    z3::solver s = ck.solver();
+    auto s = ck.solver();
     s.add(q.assumptions);
     s.add(q.violation && ck.fired_by(q, {subject_}));  // the measure's doing, as in check
     if (s.check(assumptions(ck, sel)) != z3::sat) return false;
@@ -409,7 +406,7 @@ class Explainer {
   // MARCO over the given elements (indices into elements_); norms outside
   // the list are enforced when NORMS_HARD.
   Enumeration enumerate(const std::vector<int>& idx, bool norms_hard) {
-    z3::solver s = ck_.solver();
+    auto s = ck_.solver();
     std::vector<z3::expr> sel;  // one selector per element in idx
     for (std::size_t k = 0; k < idx.size(); ++k) sel.push_back(ck_.ctx_.bool_const(("select!" + std::to_string(idx[k])).c_str()));
     // rules of current law are fixed
@@ -458,7 +455,7 @@ class Explainer {
   // Whether the set alone cannot hold in case C, with the binder fields
   // marked FREE left open (for every value they may take).
   bool cannot_hold(const std::vector<int>& mus, const Case& c, const std::vector<bool>& free) {
-    z3::solver s = ck_.solver();
+    auto s = ck_.solver();
     for (const auto& d : ck_.enc_.defs())
       if (d.ruleset != subject_) s.add(d.literal);
     for (const auto& i : ck_.enc_.invokes())

@@ -99,7 +99,7 @@ class Linter {
         ++applies_dates_[n];
         // vacuous
         if (!vacuous_reported.count(n) && (norm.cond || norm.unless)) {
-          z3::solver s = ck.solver();
+          auto s = ck.solver();
           s.add(q.assumptions);
           s.add(q.applies);
           if (s.check() == z3::unsat) {
@@ -110,7 +110,7 @@ class Linter {
         }
         // redundant: implied by the others of the same cases
         {
-          z3::solver s = ck.solver();
+          auto s = ck.solver();
           s.add(canonical(ck, q, q.assumptions));
           s.add(!canonical(ck, q, q.holds));
           z3::expr_vector lits(ck.ctx_);
@@ -166,7 +166,10 @@ class Linter {
     for (auto& [types, members] : groups)
       for (int n : in_force)
         if (prog_.norms[static_cast<std::size_t>(n)].binders.empty()) members.push_back(n);
-    for (auto& [types, members] : groups) {
+    // Not a structured binding: the lambda below captures `members`, which
+    // clang before 16 rejects for a binding (C++20 allows it; GCC accepts it).
+    for (auto& group : groups) {
+      auto& members = group.second;
       if (members.size() < 2) continue;
       std::sort(members.begin(), members.end());
       // S is consistent iff  not (exists c . forall outcomes . !holds(S, c))
@@ -198,7 +201,7 @@ class Linter {
             z3::expr sa = same_args.substitute(from, vars);
             consistent_outcomes = consistent_outcomes && z3::implies(sa, vars[static_cast<unsigned>(i)] == vars[static_cast<unsigned>(j)]);
           }
-        z3::solver s = ck.solver();
+        auto s = ck.solver();
         s.add(assume);
         if (vars.empty()) s.add(!body);
         else s.add(z3::forall(vars, z3::implies(consistent_outcomes, !body)));
@@ -273,7 +276,7 @@ class Linter {
             ck.enc_.lower(call, env);
             auto f = ck.enc_.fired_defs().find({static_cast<int>(r), static_cast<int>(k)});
             if (f == ck.enc_.fired_defs().end()) continue;
-            z3::solver s = ck.solver();
+            auto s = ck.solver();
             s.add(assume);
             s.add(f->second);
             if (s.check(ck.lits_on()) != z3::unsat) took_effect.insert({static_cast<int>(r), static_cast<int>(k)});
