@@ -276,21 +276,16 @@ def generate(rng):
         else:
             body = "may detained(p)"
         out.append(f'norm EU.n{i} "norm {i}" {{ source EU "art. {i + 1}" for p: Person{when()} {body} }}')
-    defs = []
-    for i in range(rng.randint(0, 3)):
+    def define():
         if rng.random() < 0.6:
-            defs.append(f"define wait(p) = {rng.choice([0, 6, 12, 24, 48])} months{when()}")
-        else:
-            defs.append(f"define detained(p) = {rng.choice(['true', 'false'])}{when()}")
+            return f"define wait(p) = {rng.choice([0, 6, 12, 24, 48])} months{when()}"
+        return f"define detained(p) = {rng.choice(['true', 'false'])}{when()}"
+
+    defs = [define() for _ in range(rng.randint(0, 3))]
     if defs:
         out.append('rule NL.r "current law" { source NL "art. 1" ' + " ".join(defs) + " }")
     for m in range(rng.randint(1, 3)):
-        mdefs = []
-        for i in range(rng.randint(1, 3)):
-            if rng.random() < 0.6:
-                mdefs.append(f"define wait(p) = {rng.choice([0, 6, 12, 24, 48])} months{when()}")
-            else:
-                mdefs.append(f"define detained(p) = {rng.choice(['true', 'false'])}{when()}")
+        mdefs = [define() for _ in range(rng.randint(1, 3))]
         out.append(f'measure M{m} "measure {m}" {{\n  level act\n  effective 2026-07-01\n  ' + "\n  ".join(mdefs) + "\n}")
     return "\n".join(out) + "\n"
 
