@@ -63,11 +63,20 @@ with tempfile.TemporaryDirectory() as tmp:
         f.write('instrument EU "x" { level eu_directive }\n')
     os.chmod(locked, 0)
     demote = None
+    run_bin = binary
     if os.geteuid() == 0:
+        # the demoted user must reach the binary and the file even when the
+        # checkout lies below a private directory (a mktemp clone): use copies
+        # in a world-readable directory
+        import shutil
+        os.chmod(tmp, 0o755)
+        run_bin = os.path.join(tmp, "normcheck")
+        shutil.copy2(binary, run_bin)
+        os.chmod(run_bin, 0o755)
         def demote():
             os.setgid(65534)
             os.setuid(65534)
-    p = subprocess.run([binary, "check", locked], capture_output=True, text=True, env=env, timeout=60, preexec_fn=demote)
+    p = subprocess.run([run_bin, "check", locked], capture_output=True, text=True, env=env, timeout=60, preexec_fn=demote)
     expect(p.returncode == 2 and "error[E0501]: cannot read" in p.stderr and "permission denied" in p.stderr,
            f"unreadable: exit {p.returncode}\n{p.stderr}")
 
