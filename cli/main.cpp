@@ -311,7 +311,8 @@ int run_test(const Common& c) {
   auto prog = load_program(sm, c.paths, diags, load_options(c));
   std::vector<ExpectResult> results;
   std::vector<SolverQuery> queries;
-  if (prog) results = run_expectations(*prog, today(), c.timeout_ms, c.cross_check ? &queries : nullptr);
+  std::vector<Verdict> verdicts;  // what the expectations were judged on, for witness replay
+  if (prog) results = run_expectations(*prog, today(), c.timeout_ms, c.cross_check ? &queries : nullptr, &verdicts);
   if (c.format == "json") {
     std::cout << render::json_test(sm, prog ? &*prog : nullptr, diags.items(), results);
   } else if (c.format == "sarif") {
@@ -323,7 +324,7 @@ int run_test(const Common& c) {
     if (prog) std::cout << render::text_expectations(sm, *prog, results, render::Style{use_colour(c.color, STDOUT_FILENO)});
   }
   if (!prog) return kInput;
-  if (c.cross_check && cli::second_opinion(*prog, {}, &queries, c.timeout_ms, std::cerr)) return kInput;
+  if (cli::second_opinion(*prog, verdicts, c.cross_check ? &queries : nullptr, c.timeout_ms, std::cerr)) return kInput;
   bool failed = false, undecided_only = true;
   for (const auto& r : results) {
     if (!r.passed) {

@@ -54,7 +54,7 @@ bool second_opinion(const ir::Program& prog, const std::vector<Verdict>& verdict
     inconsistent = inconsistent || !r.disagreements.empty() || !r.errors.empty();
     err << fmt::format("cross-check: {} queries, {} agreed with cvc5, {} not cross-checked (unknown), {} disagreements, {} errors\n",
                        r.queries, r.agreed, r.not_checked, r.disagreements.size(), r.errors.size());
-    if (!verdicts.empty())  // `test` replays nothing: its verdicts stay inside the expectations
+    if (!verdicts.empty())
       err << fmt::format("replay: {} witnesses replayed, {} not replayed, {} failed\n", rep.replayed, rep.not_replayed.size(),
                          rep.failures.size());
   }

@@ -98,8 +98,9 @@ std::vector<Verdict> check(const ir::Program& prog, const CheckOptions& o, std::
 }
 
 std::vector<ExpectResult> run_expectations(const ir::Program& prog, ir::Day today, unsigned timeout_ms,
-                                           std::vector<SolverQuery>* queries) {
+                                           std::vector<SolverQuery>* queries, std::vector<Verdict>* verdicts) {
   std::map<std::tuple<int, ir::Day, int>, Verdict> cache;
+  std::vector<std::tuple<int, ir::Day, int>> order;
   std::vector<ExpectResult> out;
   for (std::size_t i = 0; i < prog.expects.size(); ++i) {
     const auto& e = prog.expects[i];
@@ -118,7 +119,10 @@ std::vector<ExpectResult> run_expectations(const ir::Program& prog, ir::Day toda
     if (e.scenario >= 0) r.description += " under " + prog.scenarios[static_cast<std::size_t>(e.scenario)].name;
     auto key = std::make_tuple(e.subject, at, e.scenario);
     auto it = cache.find(key);
-    if (it == cache.end()) it = cache.emplace(key, check_subject(prog, e.subject, at, e.scenario, timeout_ms, queries)).first;
+    if (it == cache.end()) {
+      it = cache.emplace(key, check_subject(prog, e.subject, at, e.scenario, timeout_ms, queries)).first;
+      order.push_back(key);
+    }
     const Verdict& v = it->second;
     // `conflicts_with` asks for a conflict the subject loses: an error. An
     // equal-rank conflict that lex posterior resolves in the subject's
@@ -170,6 +174,8 @@ std::vector<ExpectResult> run_expectations(const ir::Program& prog, ir::Day toda
     }
     out.push_back(std::move(r));
   }
+  if (verdicts)
+    for (const auto& k : order) verdicts->push_back(cache.at(k));
   return out;
 }
 

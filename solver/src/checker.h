@@ -497,6 +497,14 @@ class Checker {
       const bool def = m.eval(c.defined, true).is_true();
       const z3::expr val = m.eval(c.value, true);
       w.outcomes.push_back({head, def ? enc_.show(val, sym.result) : "undefined", def, def ? enc_.exact(val, sym.result) : ""});
+      OutcomeCall oc;
+      oc.symbol = c.symbol;
+      for (std::size_t i = 0; i < c.args.size(); ++i) {
+        const auto& pt = sym.params[i].type;
+        oc.arg_binders.push_back(pt.kind == ir::Type::record ? c.binder_of_arg[i] : -1);
+        oc.arg_exact.push_back(pt.kind == ir::Type::record ? "" : enc_.exact(m.eval(c.args[i].parts[0], true), pt));
+      }
+      w.calls.push_back(std::move(oc));
     }
     return w;
   }

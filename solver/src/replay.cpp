@@ -317,8 +317,7 @@ class Evaluator {
         result_ = fail(fmt::format("`{}` does not apply to the witness of its gap for {}", n.id, who));
         return false;
       }
-      result_ = {};
-      return true;
+      return outcomes_agree(f, env);
     }
     // a conflict: the violation
     if (!defined) {
@@ -346,14 +345,66 @@ class Evaluator {
     };
     bool unknown = false;
     for (int r : fired_yes_)
-      if (blamed(r)) {
-        result_ = {};
-        return true;
-      }
+      if (blamed(r)) return outcomes_agree(f, env);
     for (int r : fired_unknown_) unknown = unknown || blamed(r);
     if (unknown) throw Undecidable(fmt::format("whether {} decides the witness's outcomes depends on an undefined decision", who));
     result_ = fail(fmt::format("in the witness of the conflict with `{}`, {} decides none of the outcomes the norm depends on", n.id, who));
     return false;
+  }
+
+  // Every outcome the witness shows is what the evaluator computes for the
+  // same call: the solver's model and its rendering agree with the rules.
+  bool outcomes_agree(const Finding& f, const std::vector<Binding>& env) {
+    const auto& n = prog_.norms[static_cast<std::size_t>(f.norm)];
+    if (f.witness.calls.size() != f.witness.outcomes.size()) return result_ = {}, true;  // nothing to compare with
+    for (std::size_t k = 0; k < f.witness.outcomes.size(); ++k) {
+      const WitnessValue& o = f.witness.outcomes[k];
+      const OutcomeCall& oc = f.witness.calls[k];
+      if (oc.symbol < 0) continue;
+      const auto& sym = prog_.symbols[static_cast<std::size_t>(oc.symbol)];
+      if (oc.arg_binders.size() != sym.params.size() || oc.arg_exact.size() != sym.params.size()) {
+        result_ = fail(fmt::format("the outcome `{}` in the witness of `{}` has {} arguments", o.name, n.id, oc.arg_binders.size()));
+        return false;
+      }
+      std::vector<Binding> args;
+      try {
+        for (std::size_t i = 0; i < sym.params.size(); ++i) {
+          const auto& pt = sym.params[i].type;
+          if (pt.kind == ir::Type::record) {
+            const int b = oc.arg_binders[i];
+            if (b < 0 || static_cast<std::size_t>(b) >= env.size()) throw Undecidable(fmt::format("the outcome `{}` names no case of the norm", o.name));
+            args.push_back(env[static_cast<std::size_t>(b)]);
+          } else {
+            args.push_back(Binding{{parse(WitnessValue{o.name, "", true, oc.arg_exact[i]}, pt)}});
+          }
+        }
+      } catch (const std::invalid_argument& e) {
+        result_ = fail(e.what());
+        return false;
+      }
+      const V got = apply(oc.symbol, args, true);
+      if (!got.defined && !o.relevant) continue;
+      // shown undefined because an argument is (its value in the model is arbitrary): nothing to compare
+      if (got.defined && !o.relevant && std::any_of(oc.arg_binders.begin(), oc.arg_binders.end(), [](int b) { return b < 0; })) continue;
+      if (got.defined != o.relevant) {
+        result_ = fail(fmt::format("in the witness of `{}`, `{}` is shown {} but the rules leave it {}", n.id, o.name,
+                                   o.relevant ? "as " + o.value : std::string("undefined"), got.defined ? "defined" : "undefined"));
+        return false;
+      }
+      V shown;
+      try {
+        shown = parse(o, sym.result);
+      } catch (const std::invalid_argument& e) {
+        result_ = fail(e.what());
+        return false;
+      }
+      if (!(shown.num == got.num)) {
+        result_ = fail(fmt::format("in the witness of `{}`, `{}` is shown as {} but the rules decide another value", n.id, o.name, o.value));
+        return false;
+      }
+    }
+    result_ = {};
+    return true;
   }
 
   V eval(const ir::Expr& e, const std::vector<Binding>& env) {
@@ -421,7 +472,6 @@ class Evaluator {
   }
 
   V call(const ir::Expr& e, const std::vector<Binding>& env) {
-    const auto& sym = prog_.symbols[static_cast<std::size_t>(e.index)];
     std::vector<Binding> args;
     bool args_defined = true;
     for (const auto& a : e.args) {
@@ -433,6 +483,12 @@ class Evaluator {
         args.push_back(Binding{{x}});
       }
     }
+    return apply(e.index, args, args_defined);
+  }
+
+  // The decision or fact SYMBOL applied to ARGS, as the active definitions decide it.
+  V apply(int symbol, const std::vector<Binding>& args, bool args_defined) {
+    const auto& sym = prog_.symbols[static_cast<std::size_t>(symbol)];
     if (sym.kind == ir::SymbolKind::fact) {
       auto it = facts_.find(sym.name);
       if (it == facts_.end()) throw Undecidable(fmt::format("the witness gives no value for the fact `{}`", sym.name));
@@ -441,7 +497,7 @@ class Evaluator {
     std::optional<V> out;  // the outcome, once the first matching definition decides it
     bool decided = false;
     Tri none_higher = Tri::yes;
-    auto it = defs_.find(e.index);
+    auto it = defs_.find(symbol);
     if (it != defs_.end()) {
       for (const auto& [ruleset, d] : it->second) {
         Tri match = Tri::yes;

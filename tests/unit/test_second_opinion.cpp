@@ -180,6 +180,49 @@ TEST_CASE("replay: a conflict's witness violates the norm; a corrupted one does 
   CHECK(corrupt("age", "").status == ReplayStatus::not_replayed);
 }
 
+TEST_CASE("replay: the outcomes a witness shows are the ones the rules decide", "[replay]") {
+  // detained(p) on a case argument
+  auto l = nc_test::load(std::string(nc_test::kPrelude) + kLaw);
+  REQUIRE(l->prog.has_value());
+  const Verdict v = check_subject(*l->prog, l->prog->find_ruleset("Detain"), nc_test::day("2026-07-01"), -1, 10000);
+  const Finding* f = conflict_on(v);
+  REQUIRE(f != nullptr);
+  REQUIRE(f->witness.outcomes.size() == 1);
+  REQUIRE(f->witness.calls.size() == 1);
+  CHECK(f->witness.outcomes[0].name == "detained(p)");
+  CHECK(f->witness.outcomes[0].exact == "true");
+  Finding shown_false = *f;
+  shown_false.witness.outcomes[0].exact = "false";
+  const ReplayResult r1 = replay_witness(*l->prog, v, shown_false);
+  CHECK(r1.status == ReplayStatus::failed);
+  CHECK(r1.reason.find("`detained(p)` is shown as") != std::string::npos);
+  Finding shown_undefined = *f;
+  shown_undefined.witness.outcomes[0].relevant = false;
+  shown_undefined.witness.outcomes[0].exact.clear();
+  const ReplayResult r2 = replay_witness(*l->prog, v, shown_undefined);
+  CHECK(r2.status == ReplayStatus::failed);
+  CHECK(r2.reason.find("the rules leave it defined") != std::string::npos);
+
+  // validity(s) on a value argument: the argument's value is what is replayed
+  auto l2 = nc_test::load(std::string(nc_test::kPrelude) + R"NC(
+norm EU.validity "Permits last two years" { source EU "art. 24" for p: Person when p.status != none must validity(p.status) >= 24 months }
+rule NL.validity "Five years" { source NL "art. 1" define validity(s) = 60 months }
+measure Short "One year for subsidiary protection" { level act effective 2026-07-01 define validity(subsidiary) = 12 months })NC");
+  REQUIRE(l2->prog.has_value());
+  const Verdict v2 = check_subject(*l2->prog, l2->prog->find_ruleset("Short"), nc_test::day("2026-07-01"), -1, 10000);
+  const Finding* f2 = conflict_on(v2);
+  REQUIRE(f2 != nullptr);
+  REQUIRE(f2->witness.calls.size() == 1);
+  CHECK(f2->witness.outcomes[0].name == "validity(subsidiary)");
+  CHECK(f2->witness.calls[0].arg_exact == std::vector<std::string>{"subsidiary"});
+  CHECK(replay_witness(*l2->prog, v2, *f2).status == ReplayStatus::replayed);
+  Finding other_arg = *f2;
+  other_arg.witness.calls[0].arg_exact[0] = "refugee";  // 60 months for refugees, not the 12 shown
+  const ReplayResult r3 = replay_witness(*l2->prog, v2, other_arg);
+  CHECK(r3.status == ReplayStatus::failed);
+  CHECK(r3.reason.find("`validity(subsidiary)` is shown as 12 months") != std::string::npos);
+}
+
 TEST_CASE("replay: a measure's witness replayed against current law alone fails", "[replay]") {
   // under current law (no detention) the witness meets the norm: the outcomes are the evaluator's, not the witness's
   auto l = nc_test::load(std::string(nc_test::kPrelude) + kLaw + R"NC(

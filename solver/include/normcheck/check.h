@@ -32,6 +32,14 @@ struct WitnessValue {
   std::string exact;
 };
 
+// An outcome's call, for replay: the decision, and per argument the norm's
+// binder it is (case arguments) or -1 with the argument's exact value.
+struct OutcomeCall {
+  int symbol = -1;
+  std::vector<int> arg_binders;
+  std::vector<std::string> arg_exact;
+};
+
 struct WitnessCase {
   std::string var;   // the norm's binder, e.g. `a`
   std::string type;  // its case type, e.g. `Applicant`
@@ -42,6 +50,7 @@ struct Witness {
   std::vector<WitnessCase> cases;
   std::vector<WitnessValue> world;     // facts
   std::vector<WitnessValue> outcomes;  // decisions the norm depends on, as decided
+  std::vector<OutcomeCall> calls;      // one per outcome (empty where the witness was built otherwise)
 };
 
 struct ClauseRef {
@@ -114,8 +123,10 @@ struct ExpectResult {
   std::string message;      // why it failed
 };
 
+// With VERDICTS, every verdict the expectations were judged on is appended
+// there once, in the order first needed (for witness replay).
 std::vector<ExpectResult> run_expectations(const ir::Program& prog, ir::Day today, unsigned timeout_ms,
-                                           std::vector<SolverQuery>* queries = nullptr);
+                                           std::vector<SolverQuery>* queries = nullptr, std::vector<Verdict>* verdicts = nullptr);
 
 // The memory every solver query may use, in MB (0: no limit). Process-wide,
 // like Z3's own global parameters: set it once before any analysis. A query
