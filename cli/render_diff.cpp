@@ -27,8 +27,31 @@ std::string outcome_text(const SourceManager& sm, const ir::Program& prog, const
 
 std::string world_text(const Witness& w) {
   std::vector<std::string> parts;
-  for (const auto& f : w.world) parts.push_back(fmt::format("{} = {}", f.name, f.value));
+  for (const auto& f : w.world)
+    if (f.relevant) parts.push_back(fmt::format("{} = {}", f.name, f.value));
   return fmt::format("{}", fmt::join(parts, ", "));
+}
+
+// The decision's arguments: `s: Sponsor { ... }` for a case, `p = refugee` for a value.
+std::string arguments_text(const Witness& w) {
+  std::vector<std::string> parts;
+  for (const auto& c : w.cases) {
+    if (c.fields.size() == 1 && c.fields[0].name == "value") {
+      parts.push_back(fmt::format("{} = {}", c.var, c.fields[0].value));
+    } else {
+      Witness one;
+      one.cases.push_back(c);
+      parts.push_back(detail::witness_text(one));
+    }
+  }
+  return fmt::format("{}", fmt::join(parts, "; "));
+}
+
+std::string basis_text(const std::vector<std::string>& basis) {
+  if (basis.size() == 1 && basis[0] == "bool default") return "no norm says; for a bool, true grants and false withholds";
+  std::vector<std::string> quoted;
+  for (const auto& b : basis) quoted.push_back("`" + b + "`");
+  return fmt::format("from {}", fmt::join(quoted, ", "));
 }
 
 const char* change_words(Change c) {
@@ -108,7 +131,7 @@ std::string text_diff(const SourceManager& sm, const ir::Program& po, const ir::
       continue;
     }
     if (!d.ordering.empty())
-      out += fmt::format("   = order: {} (from {})\n", d.ordering, fmt::join(d.basis, ", "));
+      out += fmt::format("   = order: {} ({})\n", d.ordering, basis_text(d.basis));
     else if (!d.basis.empty())
       out += fmt::format("   = order: none known; the norms pull both ways ({})\n", fmt::join(d.basis, ", "));
     else
@@ -127,8 +150,8 @@ std::string text_diff(const SourceManager& sm, const ir::Program& po, const ir::
             out += fmt::format("          where not `{}` ({})\n", detail::clause_text(sm, ClauseRef{c.ruleset, c.define, -1, c.span}),
                                owner(prog, c.ruleset));
       }
-      out += fmt::format("     witness: {}\n", detail::witness_text(g.witness));
-      if (!g.witness.world.empty()) out += fmt::format("     world: {}\n", world_text(g.witness));
+      out += fmt::format("     witness: {}\n", g.witness.cases.empty() ? std::string("any case") : arguments_text(g.witness));
+      if (!world_text(g.witness).empty()) out += fmt::format("     world: {}\n", world_text(g.witness));
     }
     if (d.capped)
       out += fmt::format("   = more regions not shown: the first {} are listed (raise --max-regions)\n", d.regions.size());

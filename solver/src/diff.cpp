@@ -346,6 +346,7 @@ class DecisionDiffer {
       describe(eo_, *o_.prog, so_, fired_o, m, false, r.conditions, r.old_outcome, lo, symo);
       describe(en_, *n_.prog, sn_, fired_n, m, true, r.conditions, r.new_outcome, ln, symn);
       r.witness = witness(symo, m);
+      relevance(r.witness, m, region && differ);
       r.change = direction(m, lo, ln, symn);
       {
         auto e = solver();
@@ -410,6 +411,26 @@ class DecisionDiffer {
         return;
       }
       if (def.when) conds.push_back({in_new, ad.ruleset, ad.define, def.when->span, false});
+    }
+  }
+
+  // A witness value that can be anything, the others as they are, without
+  // leaving the region's changed cases, is `any`.
+  void relevance(Witness& w, const z3::model& m, const z3::expr& inside) {
+    std::vector<std::pair<WitnessValue*, z3::expr>> vars;
+    std::size_t f = 0;
+    for (std::size_t i = 0; i < w.cases.size(); ++i)
+      for (std::size_t k = 0; k < w.cases[i].fields.size(); ++k) vars.emplace_back(&w.cases[i].fields[k], env_[i].parts[k]);
+    for (auto& v : w.world) vars.emplace_back(&v, facts_[f++].second);
+    for (std::size_t i = 0; i < vars.size(); ++i) {
+      auto s = solver();
+      for (std::size_t j = 0; j < vars.size(); ++j)
+        if (j != i) s.add(vars[j].second == m.eval(vars[j].second, true));
+      s.add(!inside);
+      if (s.check() == z3::unsat) {
+        vars[i].first->relevant = false;
+        vars[i].first->value = "any";
+      }
     }
   }
 
@@ -540,6 +561,37 @@ void compare_verdicts(const DiffVersion& o, const DiffVersion& n, const DiffOpti
   }
 }
 
+// Measure mode: the symbols the measure defines and every symbol whose active
+// rules use one of them. The others are encoded identically in both versions.
+std::set<int> touched(const ir::Program& prog, int measure, ir::Day at) {
+  std::set<int> reach;
+  for (const auto& d : prog.rulesets[static_cast<std::size_t>(measure)].defines)
+    if (d.symbol >= 0) reach.insert(d.symbol);
+  std::function<void(const ir::Expr*, std::set<int>&)> used = [&](const ir::Expr* e, std::set<int>& out) {
+    if (!e) return;
+    if (e->op == ir::Op::call) out.insert(e->index);
+    for (const auto& a : e->args) used(a.get(), out);
+  };
+  const auto active = active_rules(prog, at);
+  for (bool grew = true; grew;) {
+    grew = false;
+    for (int r : active)
+      for (const auto& d : prog.rulesets[static_cast<std::size_t>(r)].defines) {
+        if (d.symbol < 0 || reach.count(d.symbol)) continue;
+        std::set<int> u;
+        used(d.value.get(), u);
+        used(d.when.get(), u);
+        for (int x : u)
+          if (reach.count(x)) {
+            reach.insert(d.symbol);
+            grew = true;
+            break;
+          }
+      }
+  }
+  return reach;
+}
+
 }  // namespace
 
 DiffResult diff(const DiffVersion& o, const DiffVersion& n, const DiffOptions& opt) {
@@ -555,6 +607,8 @@ DiffResult diff(const DiffVersion& o, const DiffVersion& n, const DiffOptions& o
     if (n.prog->symbols[i].kind != ir::SymbolKind::fact) in_n[n.prog->symbols[i].name] = static_cast<int>(i);
   for (const auto& [k, v] : in_o) names.insert(k);
   for (const auto& [k, v] : in_n) names.insert(k);
+  const bool same = o.prog == n.prog && o.at == n.at && o.measure < 0 && n.measure >= 0;
+  const std::set<int> affected = same ? touched(*n.prog, n.measure, n.at) : std::set<int>{};
   for (const auto& name : names) {
     auto a = in_o.find(name);
     auto b = in_n.find(name);
@@ -566,6 +620,16 @@ DiffResult diff(const DiffVersion& o, const DiffVersion& n, const DiffOptions& o
       d.signature = signature(p, sym);
       d.param = sym.kind == ir::SymbolKind::param;
       d.change = a == in_o.end() ? Change::added : Change::removed;
+      out.decisions.push_back(std::move(d));
+      continue;
+    }
+    if (same && !affected.count(b->second)) {
+      // neither the measure nor anything it changes decides it: the same formula in both versions
+      const auto& sym = n.prog->symbols[static_cast<std::size_t>(b->second)];
+      DecisionDiff d;
+      d.name = name;
+      d.signature = signature(*n.prog, sym);
+      d.param = sym.kind == ir::SymbolKind::param;
       out.decisions.push_back(std::move(d));
       continue;
     }
