@@ -138,7 +138,7 @@ bool read_git_revision(const std::string& rev, const std::vector<std::string>& p
   const fs::path root = fs::path(top_dir);
   const auto verify = run_git({"-C", top_dir, "rev-parse", "--verify", "--quiet", "--end-of-options", rev + "^{commit}"}, 1 << 16);
   if (verify.status != 0) {
-    error = failure(verify, fmt::format("`{}` is not a revision of the repository at `{}`", rev, top_dir));
+    error = failure(verify, fmt::format("`{}` is not a revision of the git repository that holds `{}`", rev, paths.empty() ? "." : paths[0]));
     return false;
   }
   std::string commit = verify.out;
@@ -161,7 +161,7 @@ bool read_git_revision(const std::string& rev, const std::vector<std::string>& p
   for (const auto& p : paths) {
     const fs::path abs = fs::path(canonical_path(p));
     if (!below(abs, canon_root)) {
-      error = fmt::format("`{}` is not in the repository at `{}`", p, top_dir);
+      error = fmt::format("`{}` is not in the git repository that holds `{}`", p, paths[0]);
       return false;
     }
     wanted.push_back(abs.lexically_relative(canon_root));

@@ -167,9 +167,9 @@ std::string text_diff(const SourceManager& sm, const ir::Program& po, const ir::
   for (const auto& n : r.notes) out += fmt::format("note: {}\n", n);
   const std::size_t changed = counts[Change::stricter] + counts[Change::more_lenient] + counts[Change::mixed] + counts[Change::changed];
   out += fmt::format(
-      "{} decisions compared: {} changed ({} stricter, {} more lenient, {} mixed, {} changed without a known order), {} added, {} removed, "
+      "{} decision{} compared: {} changed ({} stricter, {} more lenient, {} mixed, {} changed without a known order), {} added, {} removed, "
       "{} incomparable, {} undecided, {} unchanged; {} verdict{} changed\n",
-      r.decisions.size(), changed, counts[Change::stricter], counts[Change::more_lenient], counts[Change::mixed], counts[Change::changed],
+      r.decisions.size(), r.decisions.size() == 1 ? "" : "s", changed, counts[Change::stricter], counts[Change::more_lenient], counts[Change::mixed], counts[Change::changed],
       counts[Change::added], counts[Change::removed], counts[Change::incomparable], counts[Change::undecided], counts[Change::unchanged],
       r.norm_changes.size() + r.subject_changes.size(), r.norm_changes.size() + r.subject_changes.size() == 1 ? "" : "s");
   return out;
