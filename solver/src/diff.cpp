@@ -157,15 +157,8 @@ std::string incompatibility(const ir::Program& po, const ir::Symbol& so, const e
     if (a.kind == ir::Type::record) {
       const auto& ca = po.cases[static_cast<std::size_t>(a.index)];
       const auto& cb = pn.cases[static_cast<std::size_t>(b.index)];
+      // fields are matched by name and type; one that only one version has is free in the other
       if (ca.name != cb.name) return fmt::format("`{}` became `{}`", ca.name, cb.name);
-      bool same = ca.fields.size() == cb.fields.size();
-      for (std::size_t i = 0; same && i < ca.fields.size(); ++i) {
-        const auto& fa = ca.fields[i];
-        const auto& fb = cb.fields[i];
-        same = fa.name == fb.name && fa.type.kind == fb.type.kind && fa.type.dim == fb.type.dim && fa.type.factor == fb.type.factor &&
-               (fa.type.kind != ir::Type::enumeration || en.enum_shared(fb.type.index));
-      }
-      if (!same) return fmt::format("the fields of case `{}` changed", ca.name);
     }
     return "";
   };
@@ -278,10 +271,22 @@ class DecisionDiffer {
     z3::expr assume = ctx_.bool_val(true);
     for (std::size_t i = 0; i < symo.params.size(); ++i) {
       const auto& p = symo.params[i];
+      // named alike, the fields both versions have (same name and sort) are the same constants
       env_.push_back(eo_.fresh(p.name, p.type));
+      envn_.push_back(en_.fresh(p.name, symn.params[i].type));
+      if (p.type.kind == ir::Type::record) {
+        // a field whose quantity changed (days to months) is not the same value: its own constant
+        const auto& co = o_.prog->cases[static_cast<std::size_t>(p.type.index)];
+        const auto& cn = n_.prog->cases[static_cast<std::size_t>(symn.params[i].type.index)];
+        for (std::size_t f = 0; f < cn.fields.size(); ++f)
+          for (const auto& fo : co.fields)
+            if (fo.name == cn.fields[f].name && (fo.type.kind != cn.fields[f].type.kind || fo.type.dim != cn.fields[f].type.dim))
+              envn_.back().parts[f] = ctx_.constant(fmt::format("case!new!{}.{}", p.name, cn.fields[f].name).c_str(),
+                                                    envn_.back().parts[f].get_sort());
+      }
       if (p.type.kind == ir::Type::record) {
         assume = assume && eo_.case_assumptions(env_.back(), p.type.index);
-        assume = assume && en_.case_assumptions(env_.back(), symn.params[i].type.index);
+        assume = assume && en_.case_assumptions(envn_.back(), symn.params[i].type.index);
       }
     }
     if (!opt_.scenario.empty()) {
@@ -296,7 +301,7 @@ class DecisionDiffer {
     const auto facts_o = eo_.facts_used();
     const z3::expr fc_o = eo_.fact_constraints();
     en_.begin_norm();
-    const enc::Lowered ln = en_.lower(*call_n, env_);
+    const enc::Lowered ln = en_.lower(*call_n, envn_);
     const auto fired_n = en_.fired_defs();
     const auto facts_n = en_.facts_used();
     const z3::expr fc_n = en_.fact_constraints();
@@ -345,7 +350,7 @@ class DecisionDiffer {
       DiffRegion r;
       describe(eo_, *o_.prog, so_, fired_o, m, false, r.conditions, r.old_outcome, lo, symo);
       describe(en_, *n_.prog, sn_, fired_n, m, true, r.conditions, r.new_outcome, ln, symn);
-      r.witness = witness(symo, m);
+      r.witness = witness(symo, symn, m);
       relevance(r.witness, m, region && differ);
       r.change = direction(m, lo, ln, symn);
       {
@@ -418,9 +423,9 @@ class DecisionDiffer {
   // leaving the region's changed cases, is `any`.
   void relevance(Witness& w, const z3::model& m, const z3::expr& inside) {
     std::vector<std::pair<WitnessValue*, z3::expr>> vars;
-    std::size_t f = 0;
-    for (std::size_t i = 0; i < w.cases.size(); ++i)
-      for (std::size_t k = 0; k < w.cases[i].fields.size(); ++k) vars.emplace_back(&w.cases[i].fields[k], env_[i].parts[k]);
+    std::size_t f = 0, k = 0;
+    for (auto& c : w.cases)
+      for (auto& v : c.fields) vars.emplace_back(&v, wvars_[k++]);
     for (auto& v : w.world) vars.emplace_back(&v, facts_[f++].second);
     for (std::size_t i = 0; i < vars.size(); ++i) {
       auto s = solver();
@@ -434,8 +439,15 @@ class DecisionDiffer {
     }
   }
 
-  Witness witness(const ir::Symbol& sym, const z3::model& m) {
+  // The arguments at the model: the old version's fields, then those only the new one has.
+  Witness witness(const ir::Symbol& sym, const ir::Symbol& symn, const z3::model& m) {
     Witness w;
+    wvars_.clear();
+    auto add = [&](WitnessCase& c, const std::string& name, const z3::expr& x, enc::Encoder& e, const ir::Type& t) {
+      const z3::expr v = m.eval(x, true);
+      c.fields.push_back({name, e.show(v, t), true, e.exact(v, t)});
+      wvars_.push_back(x);
+    };
     for (std::size_t i = 0; i < sym.params.size(); ++i) {
       const auto& p = sym.params[i];
       WitnessCase c;
@@ -443,13 +455,15 @@ class DecisionDiffer {
       c.type = o_.prog->type_name(p.type);
       if (p.type.kind == ir::Type::record) {
         const auto& cs = o_.prog->cases[static_cast<std::size_t>(p.type.index)];
-        for (std::size_t f = 0; f < cs.fields.size(); ++f) {
-          const z3::expr v = m.eval(env_[i].parts[f], true);
-          c.fields.push_back({cs.fields[f].name, eo_.show(v, cs.fields[f].type), true, eo_.exact(v, cs.fields[f].type)});
+        for (std::size_t f = 0; f < cs.fields.size(); ++f) add(c, cs.fields[f].name, env_[i].parts[f], eo_, cs.fields[f].type);
+        const auto& cn = n_.prog->cases[static_cast<std::size_t>(symn.params[i].type.index)];
+        for (std::size_t f = 0; f < cn.fields.size(); ++f) {
+          bool shared = false;
+          for (const auto& x : env_[i].parts) shared = shared || z3::eq(x, envn_[i].parts[f]);
+          if (!shared) add(c, cn.fields[f].name + " (new)", envn_[i].parts[f], en_, cn.fields[f].type);
         }
       } else {
-        const z3::expr v = m.eval(env_[i].parts[0], true);
-        c.fields.push_back({"value", eo_.show(v, p.type), true, eo_.exact(v, p.type)});
+        add(c, "value", env_[i].parts[0], eo_, p.type);
       }
       w.cases.push_back(std::move(c));
     }
@@ -471,7 +485,8 @@ class DecisionDiffer {
   z3::context ctx_;
   Watchdog dog_{ctx_};
   enc::Encoder eo_, en_;
-  std::vector<enc::Val> env_;
+  std::vector<enc::Val> env_, envn_;  // the arguments in the old and in the new version
+  std::vector<z3::expr> wvars_;       // the witness's case fields, in order
   z3::expr base_{ctx_};
   std::vector<std::pair<std::string, z3::expr>> facts_;
   int dir_ = 0;  // +1 higher (true) is stricter, -1 lower (false), 0 unknown

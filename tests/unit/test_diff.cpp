@@ -286,3 +286,32 @@ measure Strict "A stricter regime" {
   CHECK(r.norm_changes[0].old_status == "compliant");
   CHECK(r.norm_changes[0].new_status == "conflict");
 }
+
+TEST_CASE("diff: a case that gained a field is compared on the fields both versions have") {
+  const std::string decls = R"(
+instrument NL "A national act" { level act }
+decision wait(p: Person): int months
+)";
+  auto a = nc_test::load("case Person { age: int years }\n" + decls + R"(
+rule NL.base "Current law" { source NL "art. 1" define wait(p) = 0 months }
+)");
+  auto b = nc_test::load("case Person { age: int years\n married_before_entry: bool }\n" + decls + R"(
+rule NL.base "Current law" {
+  source NL "art. 1"
+  define wait(p) = 0 months
+  define wait(p) = 24 months when not p.married_before_entry and p.age < 21 years
+}
+)");
+  REQUIRE(a->prog);
+  REQUIRE(b->prog);
+  DiffOptions o;
+  o.verdicts = false;
+  const ir::Day at = nc_test::day("2026-01-01");
+  auto r = diff(DiffVersion{&*a->prog, -1, at}, DiffVersion{&*b->prog, -1, at}, o);
+  const auto& d = find(r, "wait");
+  CHECK(d.change == Change::changed);  // no norm bounds it
+  REQUIRE(d.regions.size() == 1);
+  CHECK(field(d.regions[0].witness, "married_before_entry (new)") == "false");
+  CHECK(field(d.regions[0].witness, "age") != "any");
+  CHECK(d.regions[0].new_outcome.value == "24 months");
+}
