@@ -147,9 +147,8 @@ std::string signature(const ir::Program& prog, const ir::Symbol& s) {
 }
 
 // Why the two versions of a decision cannot be compared, or "".
-std::string incompatibility(const ir::Program& po, const ir::Symbol& so, const enc::Encoder& eo, const ir::Program& pn,
-                            const ir::Symbol& sn, const enc::Encoder& en) {
-  (void)eo;
+std::string incompatibility(const ir::Program& po, const ir::Symbol& so, const ir::Program& pn, const ir::Symbol& sn,
+                            const enc::Encoder& en) {
   auto same_type = [&](const ir::Type& a, const ir::Type& b) -> std::string {
     if (a.kind != b.kind || a.dim != b.dim) return fmt::format("`{}` became `{}`", po.type_name(a), pn.type_name(b));
     if (a.kind == ir::Type::enumeration && (!en.enum_shared(b.index) || po.enums[static_cast<std::size_t>(a.index)].name != pn.enums[static_cast<std::size_t>(b.index)].name))
@@ -182,7 +181,7 @@ class DecisionDiffer {
     d.name = symn.name;
     d.signature = signature(*n_.prog, symn);
     d.param = symn.kind == ir::SymbolKind::param;
-    d.reason = incompatibility(*o_.prog, symo, eo_, *n_.prog, symn, en_);
+    d.reason = incompatibility(*o_.prog, symo, *n_.prog, symn, en_);
     if (!d.reason.empty()) {
       d.change = Change::incomparable;
       return d;
@@ -313,7 +312,6 @@ class DecisionDiffer {
 
     const z3::expr both = lo.defined && ln.defined;
     const z3::expr differ = lo.defined != ln.defined || (both && lo.value != ln.value);
-    spdlog::debug("diff {}: old {} new {} base {}", symn.name, lo.value.to_string(), ln.value.to_string(), base_.to_string());
     {
       auto s = solver();
       s.add(differ);
@@ -348,8 +346,8 @@ class DecisionDiffer {
       z3::expr region = ctx_.bool_val(true);
       for (const auto& p : pattern) region = region && (p == m.eval(p, true));
       DiffRegion r;
-      describe(eo_, *o_.prog, so_, fired_o, m, false, r.conditions, r.old_outcome, lo, symo);
-      describe(en_, *n_.prog, sn_, fired_n, m, true, r.conditions, r.new_outcome, ln, symn);
+      describe(eo_, env_, so_, fired_o, m, false, r.conditions, r.old_outcome, lo, symo);
+      describe(en_, envn_, sn_, fired_n, m, true, r.conditions, r.new_outcome, ln, symn);
       r.witness = witness(symo, symn, m);
       relevance(r.witness, m, region && differ);
       r.change = direction(m, lo, ln, symn);
@@ -393,7 +391,7 @@ class DecisionDiffer {
 
   // Who decides in this version at the model, and which higher definitions
   // that match the arguments do not apply.
-  void describe(enc::Encoder& e, const ir::Program& prog, int sym, const std::map<std::pair<int, int>, z3::expr>& fired,
+  void describe(enc::Encoder& e, const std::vector<enc::Val>& env, int sym, const std::map<std::pair<int, int>, z3::expr>& fired,
                 const z3::model& m, bool in_new, std::vector<DiffCondition>& conds, DiffOutcome& out, const enc::Lowered& l,
                 const ir::Symbol& symbol) {
     out.value = m.eval(l.defined, true).is_true() ? e.show(m.eval(l.value, true), symbol.result) : "undefined";
@@ -405,14 +403,13 @@ class DecisionDiffer {
       bool matches = m.eval(ad.literal, true).is_true();
       for (std::size_t i = 0; matches && i < def.patterns.size(); ++i)
         if (def.patterns[i].is_value)
-          matches = m.eval(env_[i].parts[0] == e.enum_value(symbol.params[i].type.index, def.patterns[i].value), true).is_true();
+          matches = m.eval(env[i].parts[0] == e.enum_value(symbol.params[i].type.index, def.patterns[i].value), true).is_true();
       if (!matches) continue;
       if (fires) {
         out.ruleset = ad.ruleset;
         out.define = ad.define;
         out.span = def.span;
         if (def.when) conds.push_back({in_new, ad.ruleset, ad.define, def.when->span, true});
-        (void)prog;
         return;
       }
       if (def.when) conds.push_back({in_new, ad.ruleset, ad.define, def.when->span, false});
