@@ -48,7 +48,6 @@ std::string arguments_text(const Witness& w) {
 }
 
 std::string basis_text(const std::vector<std::string>& basis) {
-  if (basis.size() == 1 && basis[0] == "bool default") return "no norm says; for a bool, true grants and false withholds";
   std::vector<std::string> quoted;
   for (const auto& b : basis) quoted.push_back("`" + b + "`");
   return fmt::format("from {}", fmt::join(quoted, ", "));

@@ -214,10 +214,10 @@ class DecisionDiffer {
         d.basis.erase(std::unique(d.basis.begin(), d.basis.end()), d.basis.end());
         return;
       }
-    } else if (sym.result.kind == ir::Type::boolean) {
-      dir_ = -1;  // a permission or entitlement: withdrawing it is stricter
-      d.basis.push_back("bool default");
     }
+    // No norm speaks of it: no order, not even for a bool. A bool is not
+    // always a permission (`humanitarian_help_punishable`), so "true grants"
+    // would be a guess.
     const bool b = sym.result.kind == ir::Type::boolean;
     if (dir_ > 0) d.ordering = b ? "true is stricter" : "higher is stricter";
     if (dir_ < 0) d.ordering = b ? "false is stricter" : "lower is stricter";

@@ -315,3 +315,15 @@ rule NL.base "Current law" {
   CHECK(field(d.regions[0].witness, "age") != "any");
   CHECK(d.regions[0].new_outcome.value == "24 months");
 }
+
+TEST_CASE("diff: a bool no norm speaks of has no order: its flip is `changed`, not a guess") {
+  auto p = run(std::string("decision punishable: bool\n") + kBase + "rule NL.p \"p\" { source NL \"art. 9\" define punishable = false }\n",
+               std::string(kBase) + "rule NL.p \"p\" { source NL \"art. 9\" define punishable = true }\n", 20, "decision punishable: bool\n");
+  const auto& d = find(p.r, "punishable");
+  CHECK(d.ordering.empty());
+  CHECK(d.basis.empty());
+  CHECK(d.change == Change::changed);
+  REQUIRE(d.regions.size() == 1);
+  CHECK(d.regions[0].old_outcome.value == "false");
+  CHECK(d.regions[0].new_outcome.value == "true");
+}

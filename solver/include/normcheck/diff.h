@@ -68,8 +68,8 @@ struct DecisionDiff {
   bool capped = false;  // more regions than max_regions
   // The order that says what is stricter: `higher is stricter`, `lower is
   // stricter`, `true is stricter`, `false is stricter`; empty when none is
-  // known (then a change is `changed`). BASIS: the norms it is read from, or
-  // `bool default` (true grants, false withholds).
+  // known (then a change is `changed`). BASIS: the norms it is read from
+  // (with no ordering: the norms that pull both ways).
   std::string ordering;
   std::vector<std::string> basis;
   bool decided_changes = false;  // some case is decided in one version and not in the other
