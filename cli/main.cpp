@@ -15,11 +15,13 @@
 #include <spdlog/spdlog.h>
 
 #include "normcheck/check.h"
+#include "normcheck/diff.h"
 #include "normcheck/explain.h"
 #include "normcheck/explore.h"
 #include "normcheck/format.h"
 #include "normcheck/lint.h"
 #include "normcheck/load.h"
+#include "git_source.h"
 #include "lsp.h"
 #include "render.h"
 #include "second_opinion.h"
@@ -336,6 +338,125 @@ int run_test(const Common& c) {
   return undecided_only ? kUndecided : kFindings;
 }
 
+struct DiffArgs {
+  std::string git_old, git_new;
+  std::size_t max_regions = 20;
+  bool no_verdicts = false;
+};
+
+// Loads one version for `diff`: PATH from the working tree, or as it is in
+// git revision REV (read through the loader's overlays, no checkout).
+std::optional<ir::Program> load_version(SourceManager& sm, const Common& c, const std::vector<std::string>& paths, const std::string& rev,
+                                        Diagnostics& diags, bool& failed) {
+  Common side = c;
+  side.paths = paths;
+  LoadOptions o = load_options(side);
+  std::vector<std::string> files = paths;
+  if (!rev.empty()) {
+    cli::GitRevision g;
+    std::string why;
+    if (!cli::read_git_revision(rev, paths, c.max_file_bytes, g, why)) {
+      std::cerr << fmt::format("error: {}\n", why);
+      failed = true;
+      return std::nullopt;
+    }
+    o.overlays = std::move(g.overlays);
+    o.overlays_only = true;
+    o.overlay_origin = fmt::format("git revision `{}`", rev);
+    files = std::move(g.files);
+  }
+  return load_program(sm, files, diags, o);
+}
+
+int run_diff(const Common& c, const std::string& at, const std::vector<std::string>& measures, const std::string& scenario,
+             const DiffArgs& a) {
+  std::optional<ir::Day> day;
+  if (!parse_at(at, day)) return kInput;
+  if (measures.size() > 1) {
+    std::cerr << "error: diff takes at most one --measure\n";
+    return kInput;
+  }
+  const bool measure_mode = !measures.empty();
+  if (measure_mode && (!a.git_old.empty() || !a.git_new.empty())) {
+    std::cerr << "error: --measure compares current law with the law with the measure, in one rule set; it cannot be combined with --git\n";
+    return kInput;
+  }
+  std::vector<std::string> old_paths, new_paths;
+  if (measure_mode) {
+    old_paths = c.paths;
+  } else if (c.paths.size() == 2) {
+    old_paths = {c.paths[0]};
+    new_paths = {c.paths[1]};
+  } else if (c.paths.size() == 1 && (!a.git_old.empty() || !a.git_new.empty())) {
+    old_paths = new_paths = c.paths;
+  } else {
+    std::cerr << "error: give OLD and NEW (two paths), one path with --git REV, or --measure NAME with the rule set\n";
+    return kInput;
+  }
+  SourceManager sm;
+  Diagnostics diags_old, diags_new;
+  bool failed = false;
+  auto po = load_version(sm, c, old_paths, a.git_old, diags_old, failed);
+  std::optional<ir::Program> pn_own;
+  if (!measure_mode && !failed) pn_own = load_version(sm, c, new_paths, a.git_new, diags_new, failed);
+  if (failed) return kInput;
+  std::vector<Diagnostic> all = diags_old.items();
+  all.insert(all.end(), diags_new.items().begin(), diags_new.items().end());
+  const ir::Program* pn = measure_mode ? (po ? &*po : nullptr) : (pn_own ? &*pn_own : nullptr);
+  render::DiffLabels labels;
+  auto input_error = [&] {
+    if (c.format == "json") std::cout << render::json_diff(sm, all, nullptr, nullptr, labels, nullptr);
+    else if (!all.empty()) std::cerr << render::text_diagnostics(sm, all, render::Style{use_colour(c.color, STDERR_FILENO)});
+    return kInput;
+  };
+  if (!po || !pn) return input_error();
+  DiffVersion vo{&*po, -1, day.value_or(today())};
+  DiffVersion vn{pn, -1, day.value_or(today())};
+  if (measure_mode) {
+    const int m = po->find_ruleset(measures[0]);
+    if (m < 0 || !po->rulesets[static_cast<std::size_t>(m)].measure) {
+      std::cerr << fmt::format("error: unknown measure `{}`\n", measures[0]);
+      return kInput;
+    }
+    vn.measure = m;
+    const auto& rs = po->rulesets[static_cast<std::size_t>(m)];
+    vo.at = vn.at = day.value_or(rs.effective.value_or(today()));
+    labels.mode = "measure";
+    labels.measure = rs.id;
+    labels.old_name = "current law";
+    labels.new_name = fmt::format("current law with measure `{}` \"{}\"", rs.id, rs.title);
+  } else {
+    labels.mode = "versions";
+    labels.old_name = a.git_old.empty() ? old_paths[0] : fmt::format("{} at git revision `{}`", old_paths[0], a.git_old);
+    labels.new_name = a.git_new.empty() ? new_paths[0] : fmt::format("{} at git revision `{}`", new_paths[0], a.git_new);
+    if (a.git_new.empty() && !a.git_old.empty() && old_paths == new_paths) labels.new_name += " in the working tree";
+  }
+  labels.at = ir::format_date(vn.at);
+  if (!scenario.empty()) {
+    if (po->find_scenario(scenario) < 0 || pn->find_scenario(scenario) < 0) {
+      std::cerr << fmt::format("error: unknown scenario `{}`{}\n", scenario, measure_mode ? "" : " (it must exist in both versions)");
+      return kInput;
+    }
+    labels.scenario = scenario;
+  }
+  DiffOptions o;
+  o.scenario = scenario;
+  o.timeout_ms = c.timeout_ms;
+  o.max_regions = a.max_regions;
+  o.verdicts = !a.no_verdicts;
+  o.today = today();
+  o.fixed_at = day.has_value() || measure_mode;
+  const DiffResult r = diff(vo, vn, o);
+  if (c.format == "json") {
+    std::cout << render::json_diff(sm, all, &*po, pn, labels, &r);
+  } else {
+    if (!all.empty()) std::cerr << render::text_diagnostics(sm, all, render::Style{use_colour(c.color, STDERR_FILENO)});
+    std::cout << render::text_diff(sm, *po, *pn, labels, r, render::Style{use_colour(c.color, STDOUT_FILENO)});
+  }
+  if (r.differences()) return kFindings;
+  return r.undecided ? kUndecided : kClean;
+}
+
 // `fmt`: the layout lives in the library (normcheck/format.h); this maps
 // outcomes to output and exit codes.
 int run_fmt(const Common& c, bool check, bool verbose) {
@@ -450,6 +571,17 @@ int main(int argc, char** argv) {
   explore_cmd->add_option("--measure", measures, "build on this measure")->allow_extra_args(false);
   explore_cmd->add_option("--scenario", scenario, "assume the named scenario");
 
+  DiffArgs diff_args;
+  auto* diff_cmd = app.add_subcommand("diff", "change impact: which decisions two versions of a rule set take differently, for which cases, and which verdicts change");
+  add_common(diff_cmd, common);
+  diff_cmd->add_option("--git", diff_args.git_old, "read OLD (or the one PATH) as it is in this git revision, without a checkout");
+  diff_cmd->add_option("--git-new", diff_args.git_new, "read NEW (or the one PATH) as it is in this git revision");
+  diff_cmd->add_option("--measure", measures, "compare current law with current law with this measure applied, in the rule set PATH...")->allow_extra_args(false);
+  diff_cmd->add_option("--at", at, "date YYYY-MM-DD (default: today; with --measure its effective date)");
+  diff_cmd->add_option("--scenario", scenario, "assume the named scenario in both versions");
+  diff_cmd->add_option("--max-regions", diff_args.max_regions, "regions listed per decision")->check(CLI::Range(std::size_t{1}, std::size_t{10000}))->capture_default_str();
+  diff_cmd->add_flag("--no-verdicts", diff_args.no_verdicts, "compare decisions only, not the verdicts of `check`");
+
   auto* test_cmd = app.add_subcommand("test", "run every `expect` in the rule files; last line `N passed, N failed`");
   add_common(test_cmd, common, true, {"text", "json", "sarif", "junit"});
   test_cmd->add_flag("--cross-check", common.cross_check, "re-decide every solver query with cvc5; a disagreement exits 2");
@@ -485,6 +617,7 @@ int main(int argc, char** argv) {
   try {
     if (*check_cmd || *export_cmd) return run_check(common, at, measures, scenario);
     if (*test_cmd) return run_test(common);
+    if (*diff_cmd) return run_diff(common, at, measures, scenario, diff_args);
     if (*explain_cmd) return run_explain(common, at, measures, scenario, max_cores);
     if (*lint_cmd) return run_lint(common, deny);
     if (*explore_cmd) return run_explore(common, at, measures, scenario, ex_args);

@@ -745,4 +745,15 @@ std::string json_test(const SourceManager& sm, const ir::Program* prog, const st
   return j.dump(2) + "\n";
 }
 
+namespace detail {
+// For the renderers in other files (render_diff.cpp).
+std::string location_text(const SourceManager& sm, const Span& s) { return location(sm, s); }
+std::string json_prelude(const SourceManager& sm, const char* command, const std::vector<Diagnostic>& diags) {
+  json j = envelope(command);
+  j["diagnostics"] = diags_json(sm, diags);
+  return j.dump();
+}
+std::string span_json_text(const SourceManager& sm, const Span& s) { return span_json(sm, s).dump(); }
+}  // namespace detail
+
 }  // namespace normcheck::render

@@ -10,6 +10,7 @@
 
 #include "normcheck/check.h"
 #include "normcheck/diagnostic.h"
+#include "normcheck/diff.h"
 #include "normcheck/explain.h"
 #include "normcheck/explore.h"
 #include "normcheck/ir.h"
@@ -59,6 +60,19 @@ std::string sarif_lint(const SourceManager& sm, const ir::Program* prog, const s
 // null for an unknown code; known_codes() lists every code it knows.
 const char* code_summary(std::string_view code);
 std::vector<std::string> known_codes();
+
+// `diff` (render_diff.cpp): how the two versions are named, and the date.
+struct DiffLabels {
+  std::string old_name, new_name;  // `rules @ HEAD~1`, `current law`, `current law with measure TwoStatus`
+  std::string mode;                // `versions` or `measure`
+  std::string measure;             // measure mode: its id
+  std::string at;                  // YYYY-MM-DD
+  std::string scenario;            // or empty
+};
+std::string text_diff(const SourceManager& sm, const ir::Program& old_prog, const ir::Program& new_prog, const DiffLabels& labels,
+                      const DiffResult& r, const Style& st);
+std::string json_diff(const SourceManager& sm, const std::vector<Diagnostic>& diags, const ir::Program* old_prog,
+                      const ir::Program* new_prog, const DiffLabels& labels, const DiffResult* r);
 
 // JUnit XML for `test` (render_junit.cpp, docs/ci.md).
 std::string junit_test(const SourceManager& sm, const ir::Program* prog, const std::vector<Diagnostic>& diags,

@@ -18,5 +18,11 @@ std::string instrument_line(const ir::Program& prog, const ir::Norm& n);
 std::string clause_text(const SourceManager& sm, const ClauseRef& c);
 // `a: Applicant { age: 16 years, other attributes: any }; ...`
 std::string witness_text(const Witness& w);
+// `file:line:column`, or "" for no position.
+std::string location_text(const SourceManager& sm, const Span& s);
+// The common JSON envelope with its diagnostics, as a JSON object text.
+std::string json_prelude(const SourceManager& sm, const char* command, const std::vector<Diagnostic>& diags);
+// A location object as in `diagnostics`, as JSON text.
+std::string span_json_text(const SourceManager& sm, const Span& s);
 
 }  // namespace normcheck::render::detail

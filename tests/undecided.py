@@ -32,7 +32,12 @@ for ms in ("50", "100", "200"):
             failures.append(f"check --timeout-ms {ms}: exit {r.returncode}\n{r.stdout}")
     except subprocess.TimeoutExpired:
         failures.append(f"check --timeout-ms {ms} did not finish within 60 s (the solver hung)")
-total = 5
+# diff: a decision whose comparison the solver cannot decide is undecided (exit 3), never unchanged
+d = subprocess.run([binary, "diff", "--timeout-ms", "300", "--no-verdicts", "tests/golden/inputs/diff/undecided_old.norm",
+                    "tests/golden/inputs/diff/undecided_new.norm"], capture_output=True, text=True, env=env, timeout=120)
+if d.returncode != 3 or "decision `x(k: C): int`: undecided" not in d.stdout or ", 1 undecided, 0 unchanged;" not in d.stdout:
+    failures.append(f"diff: exit {d.returncode}\n{d.stdout}")
+total = 6
 for f in failures:
     print("FAIL", f)
 print(f"{total - min(total, len(failures))} passed, {min(total, len(failures))} failed")

@@ -76,6 +76,11 @@ struct Loader {
     // Like a file on disk, an overlay is kept up to one byte past the limit: the parser reports the size.
     if (auto it = options.overlays.find(key); it != options.overlays.end())
       return add(path, key, it->second.substr(0, options.parse.max_file_bytes + 1));
+    if (options.overlays_only) {
+      report(from, path, "E0501", fmt::format("cannot {} `{}`: it does not exist in {}", from.valid() ? "import" : "read",
+                                              path.lexically_normal().string(), options.overlay_origin));
+      return std::nullopt;
+    }
     std::error_code ec;
     if (fs::is_directory(path, ec)) {
       report(from, path, "E0503", fmt::format("cannot import `{}`: it is a directory", path.string()));

@@ -162,6 +162,7 @@ class Checker {
       if (norm.derogation || !norm.modality || !norm.period.contains(at_)) continue;
       if (!relevant(norm)) continue;
       ++v.norms_checked;
+      v.checked.push_back(static_cast<int>(n));
       check_norm(static_cast<int>(n), v);
     }
     if (v.norms_checked == 0)

@@ -7,19 +7,41 @@
 namespace normcheck::enc {
 
 Encoder::Encoder(z3::context& ctx, const ir::Program& prog) : ctx_(ctx), prog_(prog), fact_constraints_(ctx.bool_val(true)) {
-  for (const auto& e : prog.enums) {
-    std::vector<std::string> names;
-    for (const auto& v : e.values) names.push_back(e.name + "." + v);
-    std::vector<const char*> cnames;
-    for (const auto& n : names) cnames.push_back(n.c_str());
-    z3::func_decl_vector consts(ctx), testers(ctx);
-    // `enum!` keeps the sort's name clear of other solvers' built-in sorts
-    // (cvc5 reserves `Relation`, `Set`, `Bag`, ...) in exported queries
-    const std::string sort_name = "enum!" + e.name;
-    z3::sort s = ctx.enumeration_sort(sort_name.c_str(), static_cast<unsigned>(cnames.size()), cnames.data(), consts, testers);
-    enum_sorts_.push_back(s);
-    enum_consts_.push_back(consts);
+  for (std::size_t i = 0; i < prog.enums.size(); ++i) add_enum(i, "enum!");
+}
+
+Encoder::Encoder(z3::context& ctx, const ir::Program& prog, const Encoder& share)
+    : ctx_(ctx), prog_(prog), fact_constraints_(ctx.bool_val(true)) {
+  for (std::size_t i = 0; i < prog.enums.size(); ++i) {
+    const auto& e = prog.enums[i];
+    bool shared = false;
+    for (std::size_t k = 0; k < share.prog_.enums.size() && !shared; ++k) {
+      if (share.prog_.enums[k].name != e.name || share.prog_.enums[k].values != e.values) continue;
+      enum_sorts_.push_back(share.enum_sorts_[k]);
+      enum_consts_.push_back(share.enum_consts_[k]);
+      enum_shared_.push_back(true);
+      shared = true;
+    }
+    // an enum that changed gets a sort of its own: its values are not comparable
+    if (!shared) add_enum(i, "enum!other!");
   }
+}
+
+void Encoder::add_enum(std::size_t index, const char* prefix) {
+  const auto& e = prog_.enums[index];
+  std::vector<std::string> names;
+  const std::string shared_prefix = prefix == std::string("enum!") ? "" : "other!";
+  for (const auto& v : e.values) names.push_back(shared_prefix + e.name + "." + v);
+  std::vector<const char*> cnames;
+  for (const auto& n : names) cnames.push_back(n.c_str());
+  z3::func_decl_vector consts(ctx_), testers(ctx_);
+  // `enum!` keeps the sort's name clear of other solvers' built-in sorts
+  // (cvc5 reserves `Relation`, `Set`, `Bag`, ...) in exported queries
+  const std::string sort_name = prefix + e.name;
+  z3::sort s = ctx_.enumeration_sort(sort_name.c_str(), static_cast<unsigned>(cnames.size()), cnames.data(), consts, testers);
+  enum_sorts_.push_back(s);
+  enum_consts_.push_back(consts);
+  enum_shared_.push_back(false);
 }
 
 void Encoder::begin_norm() {

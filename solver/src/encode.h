@@ -50,6 +50,10 @@ struct CallRecord {
 class Encoder {
  public:
   Encoder(z3::context& ctx, const ir::Program& prog);
+  // Another program's encoder in the same context (diff): its enum sorts are
+  // reused for enums of the same name and values, so that case variables and
+  // facts of the two programs are the same constants.
+  Encoder(z3::context& ctx, const ir::Program& prog, const Encoder& share_enums);
 
   // Selects the rule sets whose definitions and invocations are in effect, in
   // precedence order (highest first). SUBJECT (a measure) outranks the rules.
@@ -83,6 +87,13 @@ class Encoder {
   const std::vector<std::pair<std::string, z3::expr>>& facts_used() const { return facts_used_; }
   z3::expr fact_constraints() const { return fact_constraints_; }
   const std::vector<ActiveDef>& defs() const { return defs_; }
+  // The active definitions of SYMBOL, highest precedence first (indices into defs()).
+  std::vector<std::size_t> alternatives(int symbol) const {
+    auto it = by_symbol_.find(symbol);
+    return it == by_symbol_.end() ? std::vector<std::size_t>{} : it->second;
+  }
+  // Whether enum E is encoded by the same sort as the shared encoder's enum of that name.
+  bool enum_shared(int e) const { return enum_shared_.at(static_cast<std::size_t>(e)); }
   const std::vector<ActiveInvoke>& invokes() const { return invokes_; }
   z3::expr enum_value(int e, int v);
   std::string show(const z3::expr& value, const ir::Type& t);  // a model value in domain terms
@@ -91,6 +102,7 @@ class Encoder {
 
  private:
   Lowered call(const ir::Expr& e, const std::vector<Val>& env);
+  void add_enum(std::size_t index, const char* prefix);
   z3::expr coerce(const z3::expr& x, const ir::Type& from, const ir::Type& to);
   z3::func_decl free_decl(int symbol);
 
@@ -98,6 +110,7 @@ class Encoder {
   const ir::Program& prog_;
   std::vector<z3::sort> enum_sorts_;
   std::vector<z3::func_decl_vector> enum_consts_;
+  std::vector<bool> enum_shared_;
   std::map<int, std::vector<std::size_t>> by_symbol_;  // symbol -> indices into defs_, highest precedence first
   std::vector<ActiveDef> defs_;
   std::vector<ActiveInvoke> invokes_;

@@ -23,6 +23,11 @@ struct LoadOptions {
   // canonical_path): an editor's unsaved buffers. A file with an overlay need
   // not exist on disk.
   std::map<std::string, std::string> overlays;
+  // Only the overlays exist (a git revision read without a checkout): a file
+  // without one cannot be read (E0501), whatever is on disk. OVERLAY_ORIGIN
+  // names where they come from in that message (`git revision HEAD~1`).
+  bool overlays_only = false;
+  std::string overlay_origin;
   // Confinement (docs/security.md). When on, an imported file, and a file
   // found in a directory given, must lie, with symbolic links resolved, below
   // one of IMPORT_ROOTS (a file stands for its directory) or of

@@ -90,6 +90,7 @@ struct Verdict {
   std::vector<int> preexisting;     // norms current law already violates (measure checks)
   std::vector<std::string> notes;
   std::size_t norms_checked = 0;
+  std::vector<int> checked;         // the norms checked (not rendered; diff compares them)
 };
 
 // One solver query a check ran, as a self-contained SMT-LIB2 script (for
