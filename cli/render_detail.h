@@ -3,6 +3,9 @@
 #pragma once
 
 #include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
 
 #include "normcheck/check.h"
 #include "normcheck/ir.h"
@@ -18,5 +21,10 @@ std::string instrument_line(const ir::Program& prog, const ir::Norm& n);
 std::string clause_text(const SourceManager& sm, const ClauseRef& c);
 // `a: Applicant { age: 16 years, other attributes: any }; ...`
 std::string witness_text(const Witness& w);
+// The JSON of a span and of a list of diagnostics, as in every document (docs/json.md).
+nlohmann::ordered_json span_json(const SourceManager& sm, const Span& s);
+nlohmann::ordered_json diags_json(const SourceManager& sm, const std::vector<Diagnostic>& diags);
+// The JSON envelope: schema_version, tool, command.
+nlohmann::ordered_json envelope(const char* command);
 
 }  // namespace normcheck::render::detail
