@@ -494,7 +494,9 @@ int run_report(const Common& c, const std::string& at, const std::vector<std::st
       in.explanations.push_back(explain(*prog, v.subject, v.at, v.scenario, c.timeout_ms, a.max_cores));
   in.timeline = timeline(*prog, topt);
   const std::string html = render::html_report(sm, *prog, in);
-  {
+  if (a.html == "-") {
+    std::cout << html << std::flush;
+  } else {
     std::ofstream out(a.html, std::ios::binary | std::ios::trunc);
     out << html;
     out.close();
@@ -508,7 +510,8 @@ int run_report(const Common& c, const std::string& at, const std::vector<std::st
     if (v.status == Status::conflict || v.status == Status::gaps) findings = true;
     if (v.status == Status::undecided) undecided = true;
   }
-  std::cerr << fmt::format("wrote {} ({} subject{} checked)\n", a.html, in.verdicts.size(), in.verdicts.size() == 1 ? "" : "s");
+  if (a.html != "-")
+    std::cerr << fmt::format("wrote {} ({} subject{} checked)\n", a.html, in.verdicts.size(), in.verdicts.size() == 1 ? "" : "s");
   return findings ? kFindings : undecided ? kUndecided : kClean;
 }
 
@@ -599,7 +602,7 @@ int main(int argc, char** argv) {
 
   auto* report_cmd = app.add_subcommand("report", "one self-contained HTML report: verdicts, conflicts with witnesses and repairs, timeline, conflict graph");
   add_common(report_cmd, common, true, {});
-  report_cmd->add_option("--html", tl_args.html, "the HTML file to write")->required();
+  report_cmd->add_option("--html", tl_args.html, "the HTML file to write (`-`: standard output)")->required();
   report_cmd->add_option("--at", at, "check date YYYY-MM-DD, as for `check`");
   report_cmd->add_option("--from", tl_args.from, "the timeline's first day (default: the first event)");
   report_cmd->add_option("--to", tl_args.to, "the timeline's last day (default: open-ended)");

@@ -67,7 +67,11 @@ Timeline timeline(const ir::Program& prog, const TimelineOptions& o, std::vector
   std::set<ir::Day> dates;
   for (const auto& e : t.events) dates.insert(e.date);
   const ir::Day from = o.from ? *o.from : dates.empty() ? o.today : *dates.begin();
-  if (o.to && *o.to < from) return t;
+  if (o.to && *o.to < from) {
+    t.events.clear();
+    return t;
+  }
+  std::erase_if(t.events, [&](const TimelineEvent& e) { return e.date < from || (o.to && e.date > *o.to); });
   std::vector<ir::Day> starts{from};
   for (ir::Day d : dates)
     if (d > from && (!o.to || d <= *o.to)) starts.push_back(d);
