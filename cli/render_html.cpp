@@ -230,6 +230,8 @@ nav ol { margin: .6rem 0 0; padding-left: 1.4rem; columns: 2; }
 table { border-collapse: collapse; width: 100%; font-size: .93rem; }
 th, td { text-align: left; vertical-align: top; padding: .4rem .55rem; border-bottom: 1px solid var(--line); }
 td:first-child { min-width: 11rem; }
+td:first-child code { overflow-wrap: normal; word-break: normal; }
+td.date { white-space: nowrap; }
 thead th { background: var(--bg-alt); border-bottom: 2px solid var(--line); }
 tbody tr:nth-child(even) { background: #fafbfc; }
 .badge { display: inline-block; padding: .05rem .5rem; border-radius: 999px; font-size: .82rem; font-weight: 600; color: #fff; white-space: nowrap; }
@@ -407,7 +409,7 @@ std::string html_report(const SourceManager& sm, const ir::Program& prog, const 
       if (f.kind == FindingKind::conflict && f.norm >= 0 && seen.insert(f.norm).second)
         with.push_back(norm_ref(prog, f.norm) + (f.severity == Severity::error ? "" : " <span class=\"muted\">(resolved)</span>"));
     const bool linked = !v.findings.empty() || !v.notes.empty() || !v.relies_on.empty();
-    o += fmt::format("<tr data-subject=\"{}\" data-status=\"{}\"><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>\n",
+    o += fmt::format("<tr data-subject=\"{}\" data-status=\"{}\"><td>{}</td><td>{}</td><td>{}</td><td class=\"date\">{}</td><td>{}</td><td>{}</td></tr>\n",
                      esc(v.subject < 0 ? "current_law" : id), status_name(v.status),
                      linked ? fmt::format("<a href=\"#{}\"><code>{}</code></a>", subject_anchor(v.subject), esc(id))
                             : fmt::format("<code>{}</code>", esc(id)),
@@ -481,7 +483,7 @@ std::string html_report(const SourceManager& sm, const ir::Program& prog, const 
                        "<th>Title</th></tr></thead>\n<tbody>\n",
                        t.events.size(), t.events.size() == 1 ? "" : "s");
       for (const auto& e : t.events)
-        o += fmt::format("<tr><td>{}</td><td>{}</td><td><code>{}</code></td><td>{}</td></tr>\n", ir::format_date(e.date), esc(e.kind), esc(e.id),
+        o += fmt::format("<tr><td class=\"date\">{}</td><td>{}</td><td><code>{}</code></td><td>{}</td></tr>\n", ir::format_date(e.date), esc(e.kind), esc(e.id),
                          esc(e.title));
       o += "</tbody>\n</table>\n</details>\n";
     }
