@@ -222,7 +222,7 @@ h2 { font-size: 1.3rem; margin: 2.2rem 0 .8rem; padding-bottom: .25rem; border-b
 h3 { font-size: 1.1rem; margin: 1.6rem 0 .5rem; }
 h4 { font-size: 1rem; margin: 1rem 0 .4rem; }
 code { font-family: ui-monospace, "DejaVu Sans Mono", Menlo, Consolas, monospace; font-size: .88em; background: var(--bg-alt);
-  padding: 0 .25em; border-radius: 3px; overflow-wrap: anywhere; }
+  padding: 0 .25em; border-radius: 3px; overflow-wrap: break-word; }
 a { color: #0b57d0; }
 .muted { color: var(--muted); }
 header p { margin: .2rem 0; }

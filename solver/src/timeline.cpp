@@ -64,6 +64,11 @@ std::vector<TimelineEvent> timeline_events(const ir::Program& prog) {
 Timeline timeline(const ir::Program& prog, const TimelineOptions& o, std::vector<std::string>* unknown) {
   Timeline t;
   t.events = timeline_events(prog);
+  // Only the selected measures' own dates cut the range.
+  if (!o.measures.empty())
+    std::erase_if(t.events, [&](const TimelineEvent& e) {
+      return e.kind.rfind("measure_", 0) == 0 && std::find(o.measures.begin(), o.measures.end(), e.id) == o.measures.end();
+    });
   std::set<ir::Day> dates;
   for (const auto& e : t.events) dates.insert(e.date);
   const ir::Day from = o.from ? *o.from : dates.empty() ? o.today : *dates.begin();

@@ -144,7 +144,7 @@ TEST_CASE("timeline: --from and --to cut the range and the events", "[timeline]"
   CHECK(t.intervals[0].from == day("2026-01-01"));
   CHECK(t.intervals[1].from == day("2026-06-12"));
   CHECK(t.intervals[1].until == day("2027-01-01"));
-  CHECK(t.events.size() == 3);  // measure_until Temporary, NewReg applies, OldDir repealed
+  CHECK(t.events.size() == 2);  // NewReg applies, OldDir repealed (Temporary is not selected)
   REQUIRE(t.rows.size() == 1);
   o.from = day("2027-01-01");
   const Timeline empty = timeline(*l->prog, o);
