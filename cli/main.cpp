@@ -493,6 +493,9 @@ int run_report(const Common& c, const std::string& at, const std::vector<std::st
     if (v.subject >= 0 && v.status == Status::conflict)
       in.explanations.push_back(explain(*prog, v.subject, v.at, v.scenario, c.timeout_ms, a.max_cores));
   in.timeline = timeline(*prog, topt);
+  // HOOK (issue 9, capacity/feasibility): the capacity analysis adds its
+  // charts here, one render::ReportSection per measure with a capacity model,
+  // to in.feasibility; the report shows them under "Feasibility".
   const std::string html = render::html_report(sm, *prog, in);
   if (a.html == "-") {
     std::cout << html << std::flush;

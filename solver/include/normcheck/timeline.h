@@ -65,7 +65,7 @@ struct TimelineOptions {
 struct Timeline {
   std::vector<TimelineEvent> events;        // the events in the range, by date, kind, id
   std::vector<TimelineInterval> intervals;  // the range, cut at every event date inside it
-  std::vector<TimelineRow> rows;            // current law first, then measures in declaration order
+  std::vector<TimelineRow> rows;            // current law first, then the measures (declaration order, or as selected)
   std::size_t checks = 0;                   // subject checks run (cells with the same law share one)
 };
 
