@@ -53,6 +53,8 @@ std::string json_test(const SourceManager& sm, const ir::Program* prog, const st
 std::string text_timeline(const ir::Program& prog, const Timeline& t, const Style& st);
 std::string json_timeline(const SourceManager& sm, const ir::Program* prog, const std::vector<Diagnostic>& diags, const Timeline* t);
 std::string svg_timeline(const ir::Program& prog, const Timeline& t);
+// The same runs as an HTML table (subject, from, to, verdict, norms), escaped.
+std::string html_timeline_table(const ir::Program& prog, const Timeline& t);
 
 // A section of the report whose HTML another analysis renders (trusted:
 // produced by normcheck's own renderers, never copied from a rule file).

@@ -237,6 +237,7 @@ tbody tr:nth-child(even) { background: #fafbfc; }
 .badge { display: inline-block; padding: .05rem .5rem; border-radius: 999px; font-size: .82rem; font-weight: 600; color: #fff; white-space: nowrap; }
 .badge.compliant { background: var(--compliant); } .badge.conflict { background: var(--conflict); }
 .badge.gaps { background: var(--gaps); } .badge.undecided { background: var(--undecided); }
+.badge.not_yet_in_effect { background: #e3e3e3; color: #444; } .badge.no_longer_in_effect { background: #9e9e9e; }
 .counts span { margin-right: 1rem; }
 .subject { border-top: 1px solid var(--line); padding-top: .2rem; }
 .finding { border-left: 4px solid var(--conflict); padding: .3rem 0 .3rem .9rem; margin: .8rem 0; }
@@ -474,10 +475,11 @@ std::string html_report(const SourceManager& sm, const ir::Program& prog, const 
   } else {
     o += fmt::format("<p class=\"muted\">From {} to {}: each subject's verdict on each interval between the dates on which an instrument, "
                      "norm or rule starts or stops applying or a measure takes effect (as <code>normcheck timeline</code>). "
-                     "Hover a bar for its norms.</p>\n",
+                     "Hover a bar for its norms; the table below lists them.</p>\n",
                      ir::format_date(t.intervals.front().from),
                      t.intervals.back().until ? ir::format_date(*t.intervals.back().until - 1) : std::string("open end"));
     o += "<div class=\"chart\">\n" + svg_timeline(prog, t) + "</div>\n";
+    o += "<details open><summary>verdicts by interval</summary>\n" + html_timeline_table(prog, t) + "</details>\n";
     if (!t.events.empty()) {
       o += fmt::format("<details open><summary>{} event{}</summary>\n<table class=\"events\">\n<thead><tr><th>Date</th><th>Event</th><th>Id</th>"
                        "<th>Title</th></tr></thead>\n<tbody>\n",

@@ -195,6 +195,20 @@ std::string json_timeline(const SourceManager& sm, const ir::Program* prog, cons
   return j.dump(2) + "\n";
 }
 
+std::string html_timeline_table(const ir::Program& prog, const Timeline& t) {
+  std::string o = "<table class=\"runs\">\n<thead><tr><th>Subject</th><th>From</th><th>To</th><th>Verdict</th><th>Norms</th></tr></thead>\n<tbody>\n";
+  for (const auto& row : t.rows)
+    for (const auto& r : runs(prog, t, row)) {
+      const std::string status = r.view.status;
+      const std::string words = status_words(status);
+      o += fmt::format("<tr><td><code>{}</code></td><td class=\"date\">{}</td><td class=\"date\">{}</td><td><span class=\"badge {}\">{}</span></td><td>{}</td></tr>\n",
+                       xml(subject_id(prog, row.subject)), ir::format_date(t.intervals[r.first].from), until_text(t, r.last), xml(status),
+                       xml(words), xml(run_detail(r.view)));
+    }
+  o += "</tbody>\n</table>\n";
+  return o;
+}
+
 // Colours by status; text labels and <title>s carry the same, so the chart
 // does not rely on colour alone.
 const char* status_colour(const std::string& s) {
