@@ -252,6 +252,12 @@ std::string svg_timeline(const ir::Program& prog, const Timeline& t) {
   o += fmt::format("<text x=\"{}\" y=\"{}\" fill=\"#555555\" font-size=\"11\">intervals are drawn with equal width (not to scale); "
                    "each is labelled with its first day</text>\n",
                    kPad, kPad + 34);
+  // grid: a line at every cut, under the bars
+  const int ay = kTop + rows * (kRow + kGap) + 2;
+  for (int i = 0; i <= n; ++i) {
+    if (i == n && (n == 0 || !t.intervals.back().until)) break;
+    o += fmt::format("<line x1=\"{0}\" y1=\"{1}\" x2=\"{0}\" y2=\"{2}\" stroke=\"#bbbbbb\"/>\n", kPad + kLabel + i * kCell, kTop - 4, ay + 5);
+  }
   // rows
   for (int r = 0; r < rows; ++r) {
     const auto& row = t.rows[static_cast<std::size_t>(r)];
@@ -282,18 +288,15 @@ std::string svg_timeline(const ir::Program& prog, const Timeline& t) {
     if (!t.intervals.empty() && !t.intervals.back().until)
       o += fmt::format("<text x=\"{}\" y=\"{}\" fill=\"#555555\">→</text>\n", kPad + kLabel + n * kCell + 2, y + 16);
   }
-  // axis: a tick and a date at every cut
-  const int ay = kTop + rows * (kRow + kGap) + 2;
+  // axis: a date at every cut
   o += fmt::format("<line x1=\"{}\" y1=\"{}\" x2=\"{}\" y2=\"{}\" stroke=\"#555555\"/>\n", kPad + kLabel, ay, kPad + kLabel + n * kCell, ay);
   for (int i = 0; i < n; ++i) {
     const int x = kPad + kLabel + i * kCell;
-    o += fmt::format("<line x1=\"{0}\" y1=\"{1}\" x2=\"{0}\" y2=\"{2}\" stroke=\"#555555\"/>", x, kTop - 4, ay + 5);
     o += fmt::format("<text x=\"{0}\" y=\"{1}\" transform=\"rotate(45 {0} {1})\" font-size=\"11\">{2}</text>\n", x + 2, ay + 14,
                      ir::format_date(t.intervals[static_cast<std::size_t>(i)].from));
   }
   if (n > 0 && t.intervals.back().until) {
     const int x = kPad + kLabel + n * kCell;
-    o += fmt::format("<line x1=\"{0}\" y1=\"{1}\" x2=\"{0}\" y2=\"{2}\" stroke=\"#555555\"/>", x, kTop - 4, ay + 5);
     o += fmt::format("<text x=\"{0}\" y=\"{1}\" transform=\"rotate(45 {0} {1})\" font-size=\"11\">{2}</text>\n", x + 2, ay + 14,
                      ir::format_date(*t.intervals.back().until));
   }
