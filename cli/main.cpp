@@ -448,6 +448,12 @@ int run_timeline(const Common& c, const std::vector<std::string>& measures, cons
     else if (prog) std::cout << render::text_timeline(*prog, *t, render::Style{use_colour(c.color, STDOUT_FILENO)});
   }
   if (!prog) return kInput;
+  // witness replay of every check the timeline ran, as `check` does
+  std::vector<Verdict> fresh;
+  for (const auto& row : t->rows)
+    for (std::size_t i = 0; i < row.cells.size(); ++i)
+      if (row.cells[i].state == IntervalState::checked && row.cells[i].verdict.at == t->intervals[i].from) fresh.push_back(row.cells[i].verdict);
+  if (cli::second_opinion(*prog, fresh, nullptr, c.timeout_ms, std::cerr)) return kInput;
   return timeline_exit(*t);
 }
 
