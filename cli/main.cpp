@@ -5,7 +5,10 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
+#include <cerrno>
 #include <cstdlib>
+#include <cstring>
+#include <fstream>
 #include <iostream>
 #include <iterator>
 
@@ -22,6 +25,7 @@
 #include "normcheck/lint.h"
 #include "normcheck/load.h"
 #include "git_source.h"
+#include "normcheck/timeline.h"
 #include "lsp.h"
 #include "render.h"
 #include "second_opinion.h"
@@ -499,9 +503,153 @@ int run_fmt(const Common& c, bool check, bool verbose) {
   return check && changed > 0 ? kFindings : kClean;
 }
 
+struct TimelineArgs {
+  std::string from, to;
+  std::string html;        // report: the file to write
+  std::size_t max_cores = 100;
+};
+
+// Parses --from/--to into OPT; false, after saying why, when they are not
+// dates or FROM is after TO.
+bool parse_range(const TimelineArgs& a, TimelineOptions& opt) {
+  for (const auto* s : {&a.from, &a.to}) {
+    if (s->empty()) continue;
+    auto d = ir::parse_date(*s);
+    if (!d) {
+      std::cerr << fmt::format("error: `--{} {}` is not a valid date; write YYYY-MM-DD\n", s == &a.from ? "from" : "to", *s);
+      return false;
+    }
+    (s == &a.from ? opt.from : opt.to) = d;
+  }
+  if (opt.from && opt.to && *opt.to < *opt.from) {
+    std::cerr << fmt::format("error: `--from {}` is after `--to {}`\n", a.from, a.to);
+    return false;
+  }
+  return true;
+}
+
+// Exit code of a timeline, as for `check`: 1 when some interval of some
+// subject conflicts or has gaps, else 3 when one is undecided, else 0.
+int timeline_exit(const Timeline& t) {
+  bool findings = false, undecided = false;
+  for (const auto& row : t.rows)
+    for (const auto& c : row.cells) {
+      if (c.state != IntervalState::checked) continue;
+      if (c.verdict.status == Status::conflict || c.verdict.status == Status::gaps) findings = true;
+      if (c.verdict.status == Status::undecided) undecided = true;
+    }
+  return findings ? kFindings : undecided ? kUndecided : kClean;
+}
+
+int run_timeline(const Common& c, const std::vector<std::string>& measures, const std::string& scenario, const TimelineArgs& a) {
+  SourceManager sm;
+  Diagnostics diags;
+  TimelineOptions opt;
+  opt.today = today();
+  opt.timeout_ms = c.timeout_ms;
+  opt.measures = measures;
+  opt.current_law = measures.empty();
+  if (!parse_range(a, opt)) return kInput;
+  auto prog = load_program(sm, c.paths, diags, load_options(c));
+  if (prog && !scenario.empty() && (opt.scenario = prog->find_scenario(scenario)) < 0) {
+    std::cerr << fmt::format("error: unknown scenario `{}`\n", scenario);
+    return kInput;
+  }
+  std::optional<Timeline> t;
+  std::vector<std::string> unknown;
+  if (prog) t = timeline(*prog, opt, &unknown);
+  if (!unknown.empty()) {
+    std::cerr << fmt::format("error: unknown measure{} {}\n", unknown.size() == 1 ? "" : "s", fmt::join(unknown, ", "));
+    return kInput;
+  }
+  if (c.format == "json") {
+    std::cout << render::json_timeline(sm, prog ? &*prog : nullptr, diags.items(), t ? &*t : nullptr);
+  } else {
+    if (!diags.items().empty()) print_input_errors(sm, diags, c);
+    if (prog && c.format == "svg") std::cout << render::svg_timeline(*prog, *t);
+    else if (prog) std::cout << render::text_timeline(*prog, *t, render::Style{use_colour(c.color, STDOUT_FILENO)});
+  }
+  if (!prog) return kInput;
+  // witness replay of every check the timeline ran, as `check` does
+  std::vector<Verdict> fresh;
+  for (const auto& row : t->rows)
+    for (std::size_t i = 0; i < row.cells.size(); ++i)
+      if (row.cells[i].state == IntervalState::checked && row.cells[i].verdict.at == t->intervals[i].from) fresh.push_back(row.cells[i].verdict);
+  if (cli::second_opinion(*prog, fresh, nullptr, c.timeout_ms, std::cerr)) return kInput;
+  return timeline_exit(*t);
+}
+
+// `report`: check (as `check` does), explain each measure in conflict, the
+// timeline, all into one HTML file. Exit codes as for `check`; 2 (E0890)
+// when the file cannot be written.
+int run_report(const Common& c, const std::string& at, const std::vector<std::string>& measures, const std::string& scenario,
+               const TimelineArgs& a) {
+  SourceManager sm;
+  Diagnostics diags;
+  CheckOptions copt;
+  copt.today = today();
+  copt.timeout_ms = c.timeout_ms;
+  copt.measures = measures;
+  copt.current_law = measures.empty();
+  if (!parse_at(at, copt.at)) return kInput;
+  TimelineOptions topt;
+  topt.today = copt.today;
+  topt.timeout_ms = c.timeout_ms;
+  topt.measures = measures;
+  topt.current_law = measures.empty();
+  if (!parse_range(a, topt)) return kInput;
+  auto prog = load_program(sm, c.paths, diags, load_options(c));
+  if (!prog) {
+    print_input_errors(sm, diags, c);
+    return kInput;
+  }
+  if (!scenario.empty() && (copt.scenario = topt.scenario = prog->find_scenario(scenario)) < 0) {
+    std::cerr << fmt::format("error: unknown scenario `{}`\n", scenario);
+    return kInput;
+  }
+  std::vector<std::string> unknown;
+  render::ReportInput in;
+  in.paths = c.paths;
+  in.verdicts = check(*prog, copt, &unknown);
+  if (!unknown.empty()) {
+    std::cerr << fmt::format("error: unknown measure{} {}\n", unknown.size() == 1 ? "" : "s", fmt::join(unknown, ", "));
+    return kInput;
+  }
+  if (!diags.items().empty()) print_input_errors(sm, diags, c);  // warnings
+  if (cli::second_opinion(*prog, in.verdicts, nullptr, c.timeout_ms, std::cerr)) return kInput;
+  for (const auto& v : in.verdicts)
+    if (v.subject >= 0 && v.status == Status::conflict)
+      in.explanations.push_back(explain(*prog, v.subject, v.at, v.scenario, c.timeout_ms, a.max_cores));
+  in.timeline = timeline(*prog, topt);
+  // HOOK (issue 9, capacity/feasibility): the capacity analysis adds its
+  // charts here, one render::ReportSection per measure with a capacity model,
+  // to in.feasibility; the report shows them under "Feasibility".
+  const std::string html = render::html_report(sm, *prog, in);
+  if (a.html == "-") {
+    std::cout << html << std::flush;
+  } else {
+    std::ofstream out(a.html, std::ios::binary | std::ios::trunc);
+    out << html;
+    out.close();
+    if (!out) {
+      std::cerr << fmt::format("error[E0890]: cannot write `{}`: {}\n", a.html, std::strerror(errno));
+      return kInput;
+    }
+  }
+  bool findings = false, undecided = false;
+  for (const auto& v : in.verdicts) {
+    if (v.status == Status::conflict || v.status == Status::gaps) findings = true;
+    if (v.status == Status::undecided) undecided = true;
+  }
+  if (a.html != "-")
+    std::cerr << fmt::format("wrote {} ({} subject{} checked)\n", a.html, in.verdicts.size(), in.verdicts.size() == 1 ? "" : "s");
+  return findings ? kFindings : undecided ? kUndecided : kClean;
+}
+
 void add_common(CLI::App* cmd, Common& c, bool timeout = true, const std::vector<std::string>& formats = {"text", "json"}) {
   cmd->add_option("PATH", c.paths, "rule files, or directories searched for *.norm")->required();
-  cmd->add_option("--format", c.format, "output format")->check(CLI::IsMember(formats))->capture_default_str();
+  if (!formats.empty())
+    cmd->add_option("--format", c.format, "output format")->check(CLI::IsMember(formats))->capture_default_str();
   cmd->add_option("--color", c.color, "colour in text output")->check(CLI::IsMember({"auto", "always", "never"}))->capture_default_str();
   if (timeout) {
     cmd->add_option("--timeout-ms", c.timeout_ms, "time limit per solver query, in milliseconds")
@@ -586,6 +734,26 @@ int main(int argc, char** argv) {
   add_common(test_cmd, common, true, {"text", "json", "sarif", "junit"});
   test_cmd->add_flag("--cross-check", common.cross_check, "re-decide every solver query with cvc5; a disagreement exits 2");
 
+  TimelineArgs tl_args;
+  auto* timeline_cmd = app.add_subcommand("timeline", "every date on which the law or a measure changes, and each subject's verdict on each interval between");
+  add_common(timeline_cmd, common, true, {"text", "json", "svg"});
+  timeline_cmd->add_option("--from", tl_args.from, "first day shown, YYYY-MM-DD (default: the first event)");
+  timeline_cmd->add_option("--to", tl_args.to, "last day shown, YYYY-MM-DD (default: open-ended)");
+  timeline_cmd->add_option("--measure", measures, "only this measure (repeatable); current law is left out")->allow_extra_args(false);
+  timeline_cmd->add_option("--scenario", scenario, "assume the named scenario");
+
+  auto* report_cmd = app.add_subcommand("report", "one self-contained HTML report: verdicts, conflicts with witnesses and repairs, timeline, conflict graph");
+  add_common(report_cmd, common, true, {});
+  report_cmd->add_option("--html", tl_args.html, "the HTML file to write (`-`: standard output)")->required();
+  report_cmd->add_option("--at", at, "check date YYYY-MM-DD, as for `check`");
+  report_cmd->add_option("--from", tl_args.from, "the timeline's first day (default: the first event)");
+  report_cmd->add_option("--to", tl_args.to, "the timeline's last day (default: open-ended)");
+  report_cmd->add_option("--measure", measures, "only this measure (repeatable)")->allow_extra_args(false);
+  report_cmd->add_option("--scenario", scenario, "assume the named scenario");
+  report_cmd->add_option("--max-cores", tl_args.max_cores, "stop after this many minimal conflicts per measure")
+      ->check(CLI::Range(1u, 100000u))
+      ->capture_default_str();
+
   bool lsp_stdio = false;
   auto* lsp_cmd = app.add_subcommand("lsp", "a Language Server Protocol server on stdin/stdout, for editors (docs/lsp.md)");
   lsp_cmd->add_flag("--stdio", lsp_stdio, "talk over stdin/stdout (the default and only transport)");
@@ -621,6 +789,8 @@ int main(int argc, char** argv) {
     if (*explain_cmd) return run_explain(common, at, measures, scenario, max_cores);
     if (*lint_cmd) return run_lint(common, deny);
     if (*explore_cmd) return run_explore(common, at, measures, scenario, ex_args);
+    if (*timeline_cmd) return run_timeline(common, measures, scenario, tl_args);
+    if (*report_cmd) return run_report(common, at, measures, scenario, tl_args);
     if (*lsp_cmd) return lsp::serve(std::cin, std::cout, render::kToolVersion);
     if (*fmt_cmd) return run_fmt(common, fmt_check, verbose || fmt_verbose);
   } catch (const std::exception& e) {

@@ -516,6 +516,12 @@ json envelope(const char* command) {
 
 }  // namespace
 
+namespace detail {
+json span_json(const SourceManager& sm, const Span& s) { return render::span_json(sm, s); }
+json diags_json(const SourceManager& sm, const std::vector<Diagnostic>& diags) { return render::diags_json(sm, diags); }
+json envelope(const char* command) { return render::envelope(command); }
+}  // namespace detail
+
 std::string json_check(const SourceManager& sm, const ir::Program* prog, const std::vector<Diagnostic>& diags,
                        const std::vector<Verdict>& verdicts) {
   json j = envelope("check");

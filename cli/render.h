@@ -15,6 +15,7 @@
 #include "normcheck/explore.h"
 #include "normcheck/ir.h"
 #include "normcheck/source.h"
+#include "normcheck/timeline.h"
 
 namespace normcheck::render {
 
@@ -46,6 +47,46 @@ std::string json_lint(const SourceManager& sm, const std::vector<Diagnostic>& di
 std::string json_test(const SourceManager& sm, const ir::Program* prog, const std::vector<Diagnostic>& diags,
                       const std::vector<ExpectResult>& results);
 
+
+// `timeline` (render_timeline.cpp): text, one JSON document (docs/json.md),
+// and a self-contained SVG chart, one row per subject, a bar per run of
+// intervals with the same verdict, a legend and a date axis.
+std::string text_timeline(const ir::Program& prog, const Timeline& t, const Style& st);
+std::string json_timeline(const SourceManager& sm, const ir::Program* prog, const std::vector<Diagnostic>& diags, const Timeline* t);
+std::string svg_timeline(const ir::Program& prog, const Timeline& t);
+// The same runs as an HTML table (subject, from, to, verdict, norms), escaped.
+std::string html_timeline_table(const ir::Program& prog, const Timeline& t);
+
+// A section of the report whose HTML another analysis renders (trusted:
+// produced by normcheck's own renderers, never copied from a rule file).
+struct ReportSection {
+  std::string id;     // the anchor, e.g. `feasibility-TwoStatus`
+  std::string title;  // plain text; escaped by the report
+  std::string html;   // the section's body
+};
+
+// What the HTML report shows (render_html.cpp, README "report").
+struct ReportInput {
+  std::vector<std::string> paths;         // the inputs, as given
+  std::vector<Verdict> verdicts;          // as `check` computes them: the summary table
+  std::vector<Explanation> explanations;  // of the measures in conflict: minimal conflicts and repairs
+  Timeline timeline;                      // the timeline chart
+  // HOOK for the capacity/feasibility analysis (issue 9): its charts, one
+  // section per measure with a capacity model, go here and are shown between
+  // the conflicts and the timeline under "Feasibility". Empty: no such
+  // section (no capacity model).
+  std::vector<ReportSection> feasibility;
+};
+
+// One self-contained HTML document: inline CSS (with a print stylesheet) and
+// inline SVG, no script, no external resource; every text from the rule
+// files is escaped and instrument links are http(s) only.
+std::string html_report(const SourceManager& sm, const ir::Program& prog, const ReportInput& in);
+// The conflict graph alone: measures left, the norms they conflict with
+// right, an edge per conflict (inline SVG, deterministic layout).
+std::string svg_conflict_graph(const ir::Program& prog, const std::vector<Verdict>& verdicts);
+// `s` with & < > " ' as character references.
+std::string html_escape(const std::string& s);
 
 // SARIF 2.1.0 (render_sarif.cpp, docs/ci.md). Artifact URIs are relative to
 // ROOT, an absolute directory (empty: the current directory), through the

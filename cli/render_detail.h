@@ -3,6 +3,9 @@
 #pragma once
 
 #include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
 
 #include "normcheck/check.h"
 #include "normcheck/ir.h"
@@ -24,5 +27,10 @@ std::string location_text(const SourceManager& sm, const Span& s);
 std::string json_prelude(const SourceManager& sm, const char* command, const std::vector<Diagnostic>& diags);
 // A location object as in `diagnostics`, as JSON text.
 std::string span_json_text(const SourceManager& sm, const Span& s);
+// The JSON of a span and of a list of diagnostics, as in every document (docs/json.md).
+nlohmann::ordered_json span_json(const SourceManager& sm, const Span& s);
+nlohmann::ordered_json diags_json(const SourceManager& sm, const std::vector<Diagnostic>& diags);
+// The JSON envelope: schema_version, tool, command.
+nlohmann::ordered_json envelope(const char* command);
 
 }  // namespace normcheck::render::detail

@@ -76,6 +76,7 @@ constexpr CodeInfo kCodes[] = {
     {"E0504", "too many files"},
     {"E0505", "a directory without .norm files"},
     {"E0506", "fmt: a file cannot be written"},
+    {"E0890", "report: the HTML file cannot be written"},
     {"E0507", "an import or linked file outside the directories given (docs/security.md)"},
     {"E0601", "explore: the decision to explore is unknown, a fact, or not a number"},
     {"C0001", "conflict with a norm of higher rank"},

@@ -16,6 +16,11 @@ PACKAGES=(
 if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
   PACKAGES+=(nodejs npm)
 fi
+# Debian's chromium runs the HTML report's browser test (tests/report) under
+# playwright-core; only when no chromium is on the machine.
+if ! command -v chromium >/dev/null 2>&1; then
+  PACKAGES+=(chromium)
+fi
 
 missing=()
 for p in "${PACKAGES[@]}"; do
