@@ -8,6 +8,7 @@
 #include <string_view>
 #include <vector>
 
+#include "normcheck/capacity.h"
 #include "normcheck/check.h"
 #include "normcheck/diagnostic.h"
 #include "normcheck/explain.h"
@@ -45,6 +46,15 @@ std::string json_lint(const SourceManager& sm, const std::vector<Diagnostic>& di
 std::string json_test(const SourceManager& sm, const ir::Program* prog, const std::vector<Diagnostic>& diags,
                       const std::vector<ExpectResult>& results);
 
+// `feasibility` and `plan` (render_capacity.cpp; JSON in render.cpp).
+std::string text_feasibility(const ir::Program& prog, const std::vector<Feasibility>& fs, const Style& st);
+std::string json_feasibility(const SourceManager& sm, const ir::Program* prog, const std::vector<Diagnostic>& diags,
+                             const std::vector<Feasibility>& fs);
+std::string text_plan(const ir::Program& prog, const Plan& p, const Style& st);
+std::string json_plan(const SourceManager& sm, const ir::Program* prog, const std::vector<Diagnostic>& diags, const Plan* p);
+// A standalone SVG plot of one stock over the horizon under one subject and
+// scenario: the level, the capacity serving it and its legal limits.
+std::string svg_stock(const ir::Program& prog, const Feasibility& f, const StockTrajectory& tr);
 
 // SARIF 2.1.0 (render_sarif.cpp, docs/ci.md). Artifact URIs are relative to
 // ROOT, an absolute directory (empty: the current directory), through the
