@@ -133,6 +133,7 @@ class Model {
         z3::expr value = ctx_.int_val(static_cast<std::int64_t>(in.cap[ci][t]));
         if (c == extra) value = value + z3::ite(f_ <= static_cast<int>(t), x_, ctx_.int_val(0));
         hard_.push_back(z3::implies(lit, v == z3::ite(value >= 0, value, ctx_.int_val(0))));
+        hard_.push_back(v >= 0);
         cap_[ci].push_back(v);
       }
       const auto& o = prog.organisations[static_cast<std::size_t>(in.caps[ci].org)];
@@ -148,6 +149,7 @@ class Model {
       z3::expr init = ctx_.int_const(fmt::format("{}@start", st.name).c_str());
       z3::expr ilit = ctx_.bool_const(fmt::format("initial {}", st.name).c_str());
       hard_.push_back(z3::implies(ilit, init == ctx_.int_val(static_cast<std::int64_t>(st.initial))));
+      hard_.push_back(init >= 0);  // without its group an input is any count, never negative
       group(ilit, "initial", fmt::format("initial {} = {}", st.name, thousands(st.initial)), st.span);
       z3::expr flit = ctx_.bool_const(fmt::format("inflow {}", st.name).c_str());
       group(flit, "inflow", fmt::format("inflow `{}` of the scenario into {}", st.inflow, st.name), st.span);
@@ -157,6 +159,7 @@ class Model {
         z3::expr s = ctx_.int_const(fmt::format("{}@{}", st.name, t).c_str());
         z3::expr out = ctx_.int_const(fmt::format("{}_out@{}", st.name, t).c_str());
         hard_.push_back(z3::implies(flit, i == ctx_.int_val(static_cast<std::int64_t>(in.inflow[k][t]))));
+        hard_.push_back(i >= 0);
         z3::expr avail = prev + i;
         if (in.served[k] >= 0) {
           z3::expr c = cap_[static_cast<std::size_t>(in.served[k])][t];
