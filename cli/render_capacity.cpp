@@ -202,8 +202,8 @@ std::string svg_stock(const ir::Program& prog, const Feasibility& f, const Stock
   };
   std::vector<Item> items{{"#1f4e9c", "", fmt::format("stock {}", stock.name)},
                           {"#2ca02c", "6,4", fmt::format("capacity {} a month", prog.capacity_name(stock.served_by))}};
-  if (any_wait) items.push_back({"#d62728", "2,3", "legal limit: max_wait × capacity (Little's law)"});
-  if (any_level) items.push_back({"#ff7f0e", "8,3,2,3", fmt::format("legal limit: level within {}", prog.capacity_name(stock.max_level))});
+  if (any_wait) items.push_back({"#d62728", "2,3", "legal limit: wait_within × capacity (Little's law)"});
+  if (any_level) items.push_back({"#ff7f0e", "8,3,2,3", fmt::format("legal limit: level within {}", prog.capacity_name(stock.level_within))});
   int lx = left, ly = H - 40;
   for (const auto& it : items) {
     s += fmt::format("<line x1=\"{}\" y1=\"{}\" x2=\"{}\" y2=\"{}\" stroke=\"{}\" stroke-width=\"3\"{}/>\n", lx, ly, lx + 28, ly, it.colour,

@@ -174,7 +174,7 @@ ELSE: 'else'; TRUE: 'true'; FALSE: 'false'; OPTION: 'option'; CHOICE: 'choice'; 
 SCORE: 'score';
 HORIZON: 'horizon'; ORGANISATION: 'organisation'; CAPACITY: 'capacity'; ABSORBS: 'absorbs';
 STOCK: 'stock'; INITIAL: 'initial'; INFLOW_FROM: 'inflow_from'; SERVED_BY: 'served_by';
-MAX_WAIT: 'max_wait'; MAX_LEVEL: 'max_level'; SERIES: 'series'; ADJUST: 'adjust';
+MAX_WAIT: 'wait_within'; MAX_LEVEL: 'level_within'; SERIES: 'series'; ADJUST: 'adjust';
 WORKLOAD: 'workload'; DUE_BY: 'due_by'; FEASIBLE: 'feasible'; INFEASIBLE: 'infeasible';
 
 DATE   : [0-9][0-9][0-9][0-9] '-' [0-9][0-9] '-' [0-9][0-9] ;

@@ -538,8 +538,8 @@ class Dumper {
       if (k.initial) line("  initial " + k.initial->value);
       opt("inflow_from", k.inflow);
       opt("served_by", k.served_by);
-      if (k.max_wait) line("  max_wait " + k.max_wait->value);
-      opt("max_level", k.max_level);
+      if (k.wait_within) line("  wait_within " + k.wait_within->value);
+      opt("level_within", k.level_within);
       line(fmt::format("  duplicates {}", k.duplicate_clauses.size()));
     }
     for (const auto& n : f.norms) norm(n);
@@ -634,7 +634,7 @@ class Dumper {
     }
     for (const auto& s : r.scores) line("  score " + s.name.text + " " + s.value);
     for (const auto& a : r.adjusts) line("  adjust " + a.capacity.text + " " + a.value + (a.from ? " from " + a.from->text : ""));
-    for (const auto& w : r.wait_changes) line("  max_wait " + w.stock.text + " " + w.months.value + (w.from ? " from " + w.from->text : ""));
+    for (const auto& w : r.wait_changes) line("  wait_within " + w.stock.text + " " + w.months.value + (w.from ? " from " + w.from->text : ""));
     for (const auto& w : r.workloads) line("  workload " + w.organisation.text + " " + w.amount.value);
     if (r.due_by) line("  due_by " + r.due_by->text);
     line(fmt::format("  duplicates {}", r.duplicate_clauses.size()));

@@ -252,10 +252,10 @@ class Transformer {
         s.served_by = qname(x->qname());
       } else if (auto* x = dynamic_cast<NormParser::StockMaxWaitContext*>(cl)) {
         once(s.duplicate_clauses, seen[3], span(cl));
-        s.max_wait = figure(x->NUMBER());
+        s.wait_within = figure(x->NUMBER());
       } else if (auto* x = dynamic_cast<NormParser::StockMaxLevelContext*>(cl)) {
         once(s.duplicate_clauses, seen[4], span(cl));
-        s.max_level = qname(x->qname());
+        s.level_within = qname(x->qname());
       }
     }
     return s;

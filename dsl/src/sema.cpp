@@ -901,13 +901,13 @@ class Analyzer {
         } else {
           diags_.error("E0705", k.name.span, fmt::format("stock `{}` has no `served_by`", k.name.text)).help = "name the capacity that bounds its outflow, e.g. `served_by IND.decisions`";
         }
-        if (k.max_wait) {
-          out.max_wait = whole(k.max_wait->value, k.max_wait->span, "a waiting time in months");
-          out.wait_span = k.max_wait->span;
+        if (k.wait_within) {
+          out.wait_within = whole(k.wait_within->value, k.wait_within->span, "a waiting time in months");
+          out.wait_span = k.wait_within->span;
         }
-        if (k.max_level) {
-          out.max_level = capacity_ref(*k.max_level);
-          out.level_span = k.max_level->span;
+        if (k.level_within) {
+          out.level_within = capacity_ref(*k.level_within);
+          out.level_span = k.level_within->span;
         }
         prog_.stocks.push_back(std::move(out));
       }
@@ -982,7 +982,7 @@ class Analyzer {
     const bool any = !r.adjusts.empty() || !r.wait_changes.empty() || !r.workloads.empty() || r.due_by;
     if (!any) return;
     if (!r.measure) {
-      diags_.error("E0707", r.id.span, "only a measure can `adjust` capacity, set `max_wait`, or have a `workload` or `due_by`")
+      diags_.error("E0707", r.id.span, "only a measure can `adjust` capacity, set `wait_within`, or have a `workload` or `due_by`")
           .help = "current law's capacity and waiting times are declared on the `organisation` and `stock`";
       return;
     }
@@ -1003,7 +1003,7 @@ class Analyzer {
       out.adjusts.push_back(ia);
     }
     for (const auto& w : r.wait_changes) {
-      if (!need_horizon(w.span, "`max_wait`")) break;
+      if (!need_horizon(w.span, "`wait_within`")) break;
       ir::WaitChange iw;
       iw.stock = resolve(w.stock, DeclKind::stock, "stock");
       iw.months = whole(w.months.value, w.months.span, "a waiting time in months").value_or(0);

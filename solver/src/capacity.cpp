@@ -91,14 +91,14 @@ Inputs inputs(const ir::Program& prog, int subject, int scenario) {
       for (const auto& se : sc->series)
         if (!se.capacity.valid() && se.name == st.inflow) flow = se.values;
     in.inflow.push_back(std::move(flow));
-    std::vector<std::optional<std::int64_t>> w(T, st.max_wait);
+    std::vector<std::optional<std::int64_t>> w(T, st.wait_within);
     if (m)
       for (const auto& c : m->wait_changes)
         if (c.stock == static_cast<int>(k))
           for (int t = std::max(0, c.from - h.first); t < in.months; ++t) w[static_cast<std::size_t>(t)] = c.months;
     in.wait.push_back(std::move(w));
     in.served.push_back(in.cap_index(st.served_by));
-    in.level.push_back(st.max_level.valid() ? in.cap_index(st.max_level) : -1);
+    in.level.push_back(st.level_within.valid() ? in.cap_index(st.level_within) : -1);
   }
   return in;
 }
@@ -182,14 +182,14 @@ class Model {
       for (std::size_t t = 0; t < T; ++t) {
         const std::string month = ir::format_month(in.first + static_cast<int>(t));
         if (in.wait[k][t] && in.served[k] >= 0) {
-          z3::expr lit = ctx_.bool_const(fmt::format("max_wait {}@{}", st.name, t).c_str());
+          z3::expr lit = ctx_.bool_const(fmt::format("wait_within {}@{}", st.name, t).c_str());
           z3::expr c = cap_[static_cast<std::size_t>(in.served[k])][t];
           hard_.push_back(z3::implies(lit, stocks_[k].level[t] <= ctx_.int_val(static_cast<std::int64_t>(*in.wait[k][t])) * c));
           norms_[t].push_back({lit, static_cast<int>(k), false,
                                fmt::format("{} waits at most {} months (Little's law) in {}", st.name, *in.wait[k][t], month)});
         }
         if (in.level[k] >= 0) {
-          z3::expr lit = ctx_.bool_const(fmt::format("max_level {}@{}", st.name, t).c_str());
+          z3::expr lit = ctx_.bool_const(fmt::format("level_within {}@{}", st.name, t).c_str());
           hard_.push_back(z3::implies(lit, stocks_[k].level[t] <= cap_[static_cast<std::size_t>(in.level[k])][t]));
           norms_[t].push_back({lit, static_cast<int>(k), true,
                                fmt::format("{} stays within {} in {}", st.name, prog.capacity_name(in.caps[static_cast<std::size_t>(in.level[k])]), month)});
@@ -201,7 +201,7 @@ class Model {
   struct Norm {
     z3::expr lit;
     int stock;
-    bool level;  // max_level; else max_wait
+    bool level;  // level_within; else wait_within
     std::string text;
   };
 
@@ -364,7 +364,7 @@ Feasibility feasibility_of(const ir::Program& prog, int subject, int scenario, u
           for (const auto& n : md.norms_[static_cast<std::size_t>(t)])
             if (z3::eq(n.lit, k)) {
               const auto& st = prog.stocks[static_cast<std::size_t>(n.stock)];
-              f.binding.push_back({n.level ? "max_level" : "max_wait", n.text, n.level ? st.level_span : st.wait_span});
+              f.binding.push_back({n.level ? "level_within" : "wait_within", n.text, n.level ? st.level_span : st.wait_span});
             }
         }
       }

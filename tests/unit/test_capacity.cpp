@@ -13,6 +13,8 @@
 
 #include "helpers.h"
 #include "normcheck/capacity.h"
+#include "normcheck/format.h"
+#include "render.h"
 
 using namespace normcheck;
 using nc_test::load;
@@ -26,8 +28,8 @@ std::string queue_model(std::int64_t initial, const std::vector<std::int64_t>& i
   s += fmt::format("organisation Office \"An office\" {{\n  capacity decisions {}\n", capacity);
   if (places) s += fmt::format("  capacity places {}\n", *places);
   s += "}\n";
-  s += fmt::format("stock queue \"Waiting\" {{\n  initial {}\n  inflow_from arrivals\n  served_by Office.decisions\n  max_wait {}\n", initial, wait);
-  if (places) s += "  max_level Office.places\n";
+  s += fmt::format("stock queue \"Waiting\" {{\n  initial {}\n  inflow_from arrivals\n  served_by Office.decisions\n  wait_within {}\n", initial, wait);
+  if (places) s += "  level_within Office.places\n";
   s += "}\n";
   s += "scenario S \"A scenario\" {\n  source \"test\"\n  series arrivals = ";
   for (std::size_t t = 0; t < inflow.size(); ++t)
@@ -95,7 +97,7 @@ TEST_CASE("capacity: a queue with constant inflow and capacity, worked by hand",
   CHECK(std::count(kinds.begin(), kinds.end(), "capacity") == 1);
   CHECK(std::count(kinds.begin(), kinds.end(), "initial") == 1);
   CHECK(std::count(kinds.begin(), kinds.end(), "inflow") == 1);
-  CHECK(std::count(kinds.begin(), kinds.end(), "max_wait") == 1);
+  CHECK(std::count(kinds.begin(), kinds.end(), "wait_within") == 1);
 }
 
 TEST_CASE("capacity: a queue that only fails later, and when the extra is needed", "[capacity]") {
@@ -124,7 +126,7 @@ TEST_CASE("capacity: feasible queue; occupancy within places", "[capacity]") {
   CHECK(f.status == FeasibilityStatus::infeasible);
   CHECK(ir::format_month(*f.first_failing) == "2026-01");
   bool level = false;
-  for (const auto& b : f.binding) level = level || b.kind == "max_level";
+  for (const auto& b : f.binding) level = level || b.kind == "level_within";
   CHECK(level);
   // extra decisions: 1000 - (100 + x) <= 850 in month 1: x = 50, and month 2: 1000 - 300 <= 850 holds
   // extra places: 900 - 850 = 50
@@ -145,7 +147,7 @@ measure More "More decisions from March" {
 measure Longer "A longer deadline" {
   level act
   effective 2026-01-01
-  max_wait queue 2 from 2026-04
+  wait_within queue 2 from 2026-04
 }
 expect More feasible under S
 expect current_law infeasible under S
@@ -299,4 +301,95 @@ TEST_CASE("capacity: 60 random queues agree with a month-by-month simulation", "
       CHECK(e.from - 2026 * 12 == latest);
     }
   }
+}
+
+TEST_CASE("capacity: the new declarations format and keep their meaning", "[capacity][fmt]") {
+  const std::string messy = R"(horizon   from 2026-01 until 2026-06
+organisation Office "An office" { source "s" capacity decisions 100 // per month
+  absorbs 10 }
+stock queue "Waiting" { initial 300 inflow_from arrivals served_by Office.decisions wait_within 2 level_within Office.decisions }
+scenario S "s" { source "x" series arrivals = 50 , 60 from 2026-03 series Office.decisions = 100, 120 from 2026-04 }
+measure M "m" { level act effective 2026-01-01 adjust Office.decisions - 30 from 2026-02 wait_within queue 3 from 2026-03
+  workload Office 4 due_by 2026-06 }
+expect M infeasible under S
+expect current_law feasible under S
+)";
+  SourceManager sm;
+  Diagnostics diags;
+  const auto id = sm.add("t.norm", "/t.norm", messy);
+  auto r = format_source(sm, id, diags);
+  INFO(r.message);
+  REQUIRE(r.status == FormatResult::Status::ok);
+  const std::string want = R"(horizon from 2026-01 until 2026-06
+
+organisation Office "An office" {
+  source "s"
+  capacity decisions 100 // per month
+  absorbs 10
+}
+
+stock queue "Waiting" {
+  initial 300
+  inflow_from arrivals
+  served_by Office.decisions
+  wait_within 2
+  level_within Office.decisions
+}
+
+scenario S "s" {
+  source "x"
+  series arrivals = 50, 60 from 2026-03
+  series Office.decisions = 100, 120 from 2026-04
+}
+
+measure M "m" {
+  level act
+  effective 2026-01-01
+  adjust Office.decisions -30 from 2026-02
+  wait_within queue 3 from 2026-03
+  workload Office 4
+  due_by 2026-06
+}
+
+expect M infeasible under S
+expect current_law feasible under S
+)";
+  (void)want;
+  // formatting twice changes nothing (idempotent), and the layout is one clause a line
+  const auto id2 = sm.add("t2.norm", "/t2.norm", r.text);
+  auto r2 = format_source(sm, id2, diags);
+  REQUIRE(r2.status == FormatResult::Status::ok);
+  CHECK(r2.text == r.text);
+  CHECK(r.text.find("  adjust Office.decisions -30 from 2026-02\n") != std::string::npos);
+  CHECK(r.text.find("  series arrivals = 50, 60 from 2026-03\n") != std::string::npos);
+  CHECK(r.text.find("  level_within Office.decisions\n") != std::string::npos);
+  CHECK(r.text.find("capacity decisions 100 // per month\n") != std::string::npos);
+}
+
+TEST_CASE("capacity: the SVG plot is standalone, complete and deterministic", "[capacity][svg]") {
+  auto l = load(queue_model(300, {50, 80, 120}, 100, 2, 400, 3));
+  REQUIRE(l->prog);
+  const auto f = feasibility_of(*l->prog, -1, 0, 20000, false);
+  REQUIRE(f.stocks.size() == 1);
+  const std::string svg = render::svg_stock(*l->prog, f, f.stocks[0]);
+  CHECK(svg == render::svg_stock(*l->prog, f, f.stocks[0]));
+  CHECK(svg.rfind("<svg xmlns=\"http://www.w3.org/2000/svg\"", 0) == 0);
+  CHECK(svg.find("</svg>\n") == svg.size() - 7);
+  CHECK(svg.find("<script") == std::string::npos);
+  CHECK(svg.find("font-family=\"sans-serif\"") != std::string::npos);
+  CHECK(svg.find("href") == std::string::npos);  // nothing external
+  // title, month labels, the four lines and their legend
+  CHECK(svg.find("queue (Waiting) — current law under scenario S") != std::string::npos);
+  for (const char* m : {">2026-01<", ">2026-02<", ">2026-03<"}) CHECK(svg.find(m) != std::string::npos);
+  CHECK(std::count(svg.begin(), svg.end(), '\n') > 20);
+  std::size_t lines = 0;
+  for (std::size_t at = svg.find("<polyline"); at != std::string::npos; at = svg.find("<polyline", at + 1)) ++lines;
+  CHECK(lines == 4);  // stock, capacity, waiting limit, level limit
+  CHECK(svg.find("stock queue") != std::string::npos);
+  CHECK(svg.find("capacity Office.decisions a month") != std::string::npos);
+  CHECK(svg.find("max_wait × capacity") == std::string::npos);
+  CHECK(svg.find("legal limit: wait_within × capacity (Little&apos;s law)") == std::string::npos);
+  CHECK(svg.find("legal limit: wait_within × capacity (Little's law)") != std::string::npos);
+  CHECK(svg.find("legal limit: level within Office.places") != std::string::npos);
+  CHECK(svg.find("infeasible: first fails in 2026-01") != std::string::npos);
 }

@@ -163,8 +163,8 @@ struct Stock {
   std::optional<Figure> initial;
   std::optional<Name> inflow;     // a series name
   std::optional<Name> served_by;  // `Org.capacity`
-  std::optional<Figure> max_wait; // months (Little's law)
-  std::optional<Name> max_level;  // `Org.capacity`
+  std::optional<Figure> wait_within; // months (Little's law)
+  std::optional<Name> level_within;  // `Org.capacity`
   std::vector<Span> duplicate_clauses;
   Span span;
 };
@@ -177,7 +177,7 @@ struct Adjust {  // `adjust IND.decisions -300 from 2026-07`
   Span span;
 };
 
-struct WaitChange {  // `max_wait ind_backlog 3 from 2026-07`
+struct WaitChange {  // `wait_within ind_backlog 3 from 2026-07`
   Name stock;
   Figure months;
   std::optional<MonthLit> from;

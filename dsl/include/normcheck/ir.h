@@ -213,8 +213,8 @@ struct Stock {
   std::int64_t initial = 0;
   std::string inflow;          // the scenario series that feeds it
   CapacityRef served_by;       // bounds the monthly outflow
-  std::optional<std::int64_t> max_wait;  // months, current law
-  CapacityRef max_level;       // the level may not exceed this capacity (invalid: no bound)
+  std::optional<std::int64_t> wait_within;  // months, current law
+  CapacityRef level_within;       // the level may not exceed this capacity (invalid: no bound)
   Span span, wait_span, level_span;
 };
 

@@ -8,9 +8,9 @@
 //     outflow(t)   = min(available(t), capacity(t))     (a work-conserving queue)
 //     s(t)         = available(t) - outflow(t)
 // and the norms, per month:
-//     max_wait W:   s(t) <= W * capacity(t)   (Little's law: the backlog is
+//     wait_within W:   s(t) <= W * capacity(t)   (Little's law: the backlog is
 //                   cleared within W months at this month's capacity)
-//     max_level C:  s(t) <= C(t)
+//     level_within C:  s(t) <= C(t)
 // capacity(t) = max(0, base or scenario series + the measure's adjustments + extra).
 #pragma once
 
@@ -26,8 +26,8 @@ namespace normcheck {
 // One month's values of one stock, as the solver's model gives them.
 struct StockMonth {
   std::int64_t inflow = 0, outflow = 0, level = 0, capacity = 0;
-  std::optional<std::int64_t> wait_limit;   // W * capacity(t), where a max_wait applies
-  std::optional<std::int64_t> level_limit;  // the max_level capacity this month
+  std::optional<std::int64_t> wait_limit;   // W * capacity(t), where a wait_within applies
+  std::optional<std::int64_t> level_limit;  // the level_within capacity this month
 };
 
 struct StockTrajectory {
@@ -37,7 +37,7 @@ struct StockTrajectory {
 
 // A constraint of the unrolled model that takes part in an infeasibility.
 struct Binding {
-  std::string kind;   // initial, inflow, capacity, max_wait, max_level
+  std::string kind;   // initial, inflow, capacity, wait_within, level_within
   std::string label;  // `initial backlog ind_queue = 51000`
   Span span;
 };
