@@ -65,7 +65,7 @@ std::string text_feasibility(const ir::Program& prog, const std::vector<Feasibil
         if (!fails) continue;
         std::string lim;
         if (m.wait_limit && m.level > *m.wait_limit) lim = fmt::format("waiting limit {} (capacity {} a month)", thousands(*m.wait_limit), thousands(m.capacity));
-        if (m.level_limit && m.level > *m.level_limit) lim += (lim.empty() ? "" : ", ") + fmt::format("level limit {}", thousands(*m.level_limit));
+        if (m.level_limit && m.level > *m.level_limit) lim += (lim.empty() ? "" : " and its ") + fmt::format("level limit {}", thousands(*m.level_limit));
         out += fmt::format("    {} stands at {}, above its {}\n", prog.stocks[static_cast<std::size_t>(tr.stock)].name, thousands(m.level), lim);
       }
       if (!f.binding.empty()) {
