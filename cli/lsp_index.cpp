@@ -255,6 +255,13 @@ struct IndexBuilder {
         if (x.source) h += "\n\nsource: " + *x.source;
         declare(x.name, h);
       }
+      for (const auto& x : f.organisations) {
+        std::string h = fmt::format("**organisation** `{}` — {}", x.name.text, x.title);
+        for (const auto& c : x.capacities) h += fmt::format("\n\ncapacity `{}`: {} a month", c.name.text, c.value.value);
+        if (x.source) h += "\n\nsource: " + *x.source;
+        declare(x.name, h);
+      }
+      for (const auto& x : f.stocks) declare(x.name, fmt::format("**stock** `{}` — {}", x.name.text, x.title));
     }
   }
 
@@ -463,6 +470,13 @@ std::vector<OutlineSymbol> Index::outline(FileId file) const {
     out.push_back(sym(x.name.text, signature(x), k, x.span, x.name.span));
   }
   for (const auto& x : f->scenarios) out.push_back(sym(x.name.text, x.title, SymbolKind::event, x.span, x.name.span));
+  for (const auto& x : f->organisations) {
+    auto s = sym(x.name.text, "organisation: " + x.title, SymbolKind::structure, x.span, x.name.span);
+    for (const auto& c : x.capacities)
+      s.children.push_back(sym(c.name.text, "capacity " + c.value.value + " a month", SymbolKind::field, c.span, c.name.span));
+    out.push_back(std::move(s));
+  }
+  for (const auto& x : f->stocks) out.push_back(sym(x.name.text, "stock: " + x.title, SymbolKind::variable, x.span, x.name.span));
   for (const auto& x : f->norms)
     out.push_back(sym(x.id.text, (x.derogation ? "derogation: " : "") + x.title, SymbolKind::interface, x.span, x.id.span));
   for (const auto& x : f->rules) {

@@ -8,6 +8,7 @@
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <iterator>
@@ -17,6 +18,7 @@
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 
+#include "normcheck/capacity.h"
 #include "normcheck/check.h"
 #include "normcheck/diff.h"
 #include "normcheck/explain.h"
@@ -459,6 +461,93 @@ int run_diff(const Common& c, const std::string& at, const std::vector<std::stri
   }
   if (r.differences()) return kFindings;
   return r.undecided ? kUndecided : kClean;
+// `feasibility`: capacity over time (normcheck/capacity.h). With --plot, one
+// SVG per subject, scenario and stock.
+int run_feasibility(const Common& c, const std::vector<std::string>& measures, const std::vector<std::string>& scenarios,
+                    const std::string& plot_dir, bool no_extra) {
+  SourceManager sm;
+  Diagnostics diags;
+  auto prog = load_program(sm, c.paths, diags, load_options(c));
+  std::vector<Feasibility> fs;
+  if (prog) {
+    if (!prog->horizon || prog->stocks.empty()) {
+      if (!diags.items().empty()) print_input_errors(sm, diags, c);
+      std::cerr << "error: no `horizon` and `stock` to check: feasibility needs both (docs/language.md, \"Capacity\")\n";
+      return kInput;
+    }
+    FeasibilityOptions o;
+    o.measures = measures;
+    o.scenarios = scenarios;
+    o.current_law = measures.empty();
+    o.extra = !no_extra;
+    o.timeout_ms = c.timeout_ms;
+    std::vector<std::string> unknown;
+    fs = feasibility(*prog, o, &unknown);
+    if (!unknown.empty()) {
+      std::cerr << fmt::format("error: unknown {}\n", fmt::join(unknown, ", "));
+      return kInput;
+    }
+    if (fs.empty()) {
+      std::cerr << "error: no scenario gives monthly `series`; feasibility is decided under such a scenario\n";
+      return kInput;
+    }
+  }
+  if (prog && !plot_dir.empty()) {
+    std::error_code ec;
+    std::filesystem::create_directories(plot_dir, ec);
+    for (const auto& f : fs)
+      for (const auto& tr : f.stocks) {
+        const std::string who = f.subject < 0 ? "current_law" : prog->rulesets[static_cast<std::size_t>(f.subject)].id;
+        const std::string path = (std::filesystem::path(plot_dir) /
+                                  fmt::format("{}__{}__{}.svg", who, prog->scenarios[static_cast<std::size_t>(f.scenario)].name,
+                                              prog->stocks[static_cast<std::size_t>(tr.stock)].name)).string();
+        std::ofstream out(path, std::ios::binary | std::ios::trunc);
+        out << render::svg_stock(*prog, f, tr);
+        if (!out) {
+          std::cerr << fmt::format("error: cannot write plot `{}`\n", path);
+          return kInput;
+        }
+      }
+  }
+  if (c.format == "json") {
+    std::cout << render::json_feasibility(sm, prog ? &*prog : nullptr, diags.items(), fs);
+  } else {
+    if (!diags.items().empty()) print_input_errors(sm, diags, c);
+    if (prog) std::cout << render::text_feasibility(*prog, fs, render::Style{use_colour(c.color, STDOUT_FILENO)});
+  }
+  if (!prog) return kInput;
+  bool infeasible = false, undecided = false;
+  for (const auto& f : fs) {
+    if (f.status == FeasibilityStatus::infeasible) infeasible = true;
+    if (f.status == FeasibilityStatus::undecided) undecided = true;
+    for (const auto& e : f.extra) undecided = undecided || e.undecided;
+  }
+  return infeasible ? kFindings : undecided ? kUndecided : kClean;
+}
+
+// `plan`: an order of introduction over quarters within each organisation's
+// change capacity and the measures' due dates.
+int run_plan(const Common& c, bool earliest) {
+  SourceManager sm;
+  Diagnostics diags;
+  auto prog = load_program(sm, c.paths, diags, load_options(c));
+  std::optional<Plan> p;
+  if (prog) {
+    if (!prog->horizon) {
+      if (!diags.items().empty()) print_input_errors(sm, diags, c);
+      std::cerr << "error: no `horizon`: a plan is made over the quarters of the horizon\n";
+      return kInput;
+    }
+    p = plan(*prog, c.timeout_ms, earliest);
+  }
+  if (c.format == "json") {
+    std::cout << render::json_plan(sm, prog ? &*prog : nullptr, diags.items(), p ? &*p : nullptr);
+  } else {
+    if (!diags.items().empty()) print_input_errors(sm, diags, c);
+    if (p) std::cout << render::text_plan(*prog, *p, render::Style{use_colour(c.color, STDOUT_FILENO)});
+  }
+  if (!prog) return kInput;
+  return p->status == PlanStatus::planned ? kClean : p->status == PlanStatus::impossible ? kFindings : kUndecided;
 }
 
 // `fmt`: the layout lives in the library (normcheck/format.h); this maps
@@ -753,6 +842,20 @@ int main(int argc, char** argv) {
   report_cmd->add_option("--max-cores", tl_args.max_cores, "stop after this many minimal conflicts per measure")
       ->check(CLI::Range(1u, 100000u))
       ->capture_default_str();
+  std::vector<std::string> scenarios;
+  std::string plot_dir;
+  bool no_extra = false;
+  auto* feas_cmd = app.add_subcommand("feasibility", "whether current law and each measure can be carried out over the horizon under each scenario's monthly series");
+  add_common(feas_cmd, common);
+  feas_cmd->add_option("--measure", measures, "only this measure, without current law (repeatable)")->allow_extra_args(false);
+  feas_cmd->add_option("--scenario", scenarios, "only this scenario (repeatable; default: every scenario with `series`)")->allow_extra_args(false);
+  feas_cmd->add_option("--plot", plot_dir, "write one SVG per subject, scenario and stock into this directory");
+  feas_cmd->add_flag("--no-extra", no_extra, "skip the least extra capacity (faster)");
+
+  bool earliest = false;
+  auto* plan_cmd = app.add_subcommand("plan", "an order of introducing the measures over quarters within each organisation's change capacity and due dates");
+  add_common(plan_cmd, common);
+  plan_cmd->add_flag("--earliest", earliest, "make the last quarter used as early as possible");
 
   bool lsp_stdio = false;
   auto* lsp_cmd = app.add_subcommand("lsp", "a Language Server Protocol server on stdin/stdout, for editors (docs/lsp.md)");
@@ -791,6 +894,8 @@ int main(int argc, char** argv) {
     if (*explore_cmd) return run_explore(common, at, measures, scenario, ex_args);
     if (*timeline_cmd) return run_timeline(common, measures, scenario, tl_args);
     if (*report_cmd) return run_report(common, at, measures, scenario, tl_args);
+    if (*feas_cmd) return run_feasibility(common, measures, scenarios, plot_dir, no_extra);
+    if (*plan_cmd) return run_plan(common, earliest);
     if (*lsp_cmd) return lsp::serve(std::cin, std::cout, render::kToolVersion);
     if (*fmt_cmd) return run_fmt(common, fmt_check, verbose || fmt_verbose);
   } catch (const std::exception& e) {

@@ -521,6 +521,89 @@ json span_json(const SourceManager& sm, const Span& s) { return render::span_jso
 json diags_json(const SourceManager& sm, const std::vector<Diagnostic>& diags) { return render::diags_json(sm, diags); }
 json envelope(const char* command) { return render::envelope(command); }
 }  // namespace detail
+std::string json_feasibility(const SourceManager& sm, const ir::Program* prog, const std::vector<Diagnostic>& diags,
+                             const std::vector<Feasibility>& fs) {
+  json j = envelope("feasibility");
+  j["diagnostics"] = diags_json(sm, diags);
+  json rs = json::array();
+  std::map<std::string, int> counts{{"feasible", 0}, {"infeasible", 0}, {"undecided", 0}};
+  if (prog) {
+    if (prog->horizon)
+      j["horizon"] = {{"from", ir::format_month(prog->horizon->first)}, {"until", ir::format_month(prog->horizon->last)}};
+    for (const auto& f : fs) {
+      json r;
+      r["subject"] = f.subject < 0 ? json("current_law") : json(prog->rulesets[static_cast<std::size_t>(f.subject)].id);
+      r["scenario"] = prog->scenarios[static_cast<std::size_t>(f.scenario)].name;
+      r["status"] = feasibility_status_name(f.status);
+      counts[feasibility_status_name(f.status)]++;
+      r["first_failing_month"] = f.first_failing ? json(ir::format_month(*f.first_failing)) : json(nullptr);
+      r["failing"] = f.failing;
+      json b = json::array();
+      for (const auto& x : f.binding) b.push_back({{"kind", x.kind}, {"text", x.label}, {"location", span_json(sm, x.span)}});
+      r["binding"] = b;
+      json ex = json::array();
+      for (const auto& e : f.extra) {
+        json x;
+        x["capacity"] = prog->capacity_name(e.capacity);
+        x["restores"] = e.undecided ? json(nullptr) : json(e.restores);
+        x["amount_per_month"] = e.restores && !e.undecided ? json(e.amount) : json(nullptr);
+        x["from"] = e.restores && !e.undecided ? json(ir::format_month(e.from)) : json(nullptr);
+        ex.push_back(x);
+      }
+      r["extra_capacity"] = ex;
+      json st = json::array();
+      for (const auto& tr : f.stocks) {
+        json s;
+        s["stock"] = prog->stocks[static_cast<std::size_t>(tr.stock)].name;
+        json ms = json::array();
+        for (std::size_t t = 0; t < tr.months.size(); ++t) {
+          const auto& m = tr.months[t];
+          ms.push_back({{"month", ir::format_month(prog->horizon->first + static_cast<int>(t))},
+                        {"inflow", m.inflow},
+                        {"outflow", m.outflow},
+                        {"level", m.level},
+                        {"capacity", m.capacity},
+                        {"wait_limit", m.wait_limit ? json(*m.wait_limit) : json(nullptr)},
+                        {"level_limit", m.level_limit ? json(*m.level_limit) : json(nullptr)}});
+        }
+        s["months"] = ms;
+        st.push_back(s);
+      }
+      r["stocks"] = st;
+      r["reason"] = f.reason.empty() ? json(nullptr) : json(f.reason);
+      rs.push_back(r);
+    }
+  }
+  j["results"] = rs;
+  j["summary"] = {{"results", fs.size()}, {"feasible", counts["feasible"]}, {"infeasible", counts["infeasible"]}, {"undecided", counts["undecided"]}};
+  return j.dump(2) + "\n";
+}
+
+std::string json_plan(const SourceManager& sm, const ir::Program* prog, const std::vector<Diagnostic>& diags, const Plan* p) {
+  json j = envelope("plan");
+  j["diagnostics"] = diags_json(sm, diags);
+  if (prog && p) {
+    j["status"] = p->status == PlanStatus::planned ? "planned" : p->status == PlanStatus::impossible ? "impossible" : "undecided";
+    json es = json::array();
+    for (const auto& e : p->entries)
+      es.push_back({{"measure", prog->rulesets[static_cast<std::size_t>(e.measure)].id}, {"quarter", ir::format_month(e.quarter)}});
+    j["order"] = es;
+    json why = json::array();
+    for (const auto& b : p->why) why.push_back({{"kind", b.kind}, {"text", b.label}, {"location", span_json(sm, b.span)}});
+    j["why"] = why;
+    json load = json::array();
+    for (const auto& [o, l] : p->load) {
+      json q = json::array();
+      for (std::size_t k = 0; k < l.size(); ++k) q.push_back({{"quarter", ir::format_month(p->quarters[k])}, {"fte_months", l[k]}});
+      load.push_back({{"organisation", prog->organisations[static_cast<std::size_t>(o)].name}, {"quarters", q}});
+    }
+    j["load"] = load;
+    j["reason"] = p->reason.empty() ? json(nullptr) : json(p->reason);
+  } else {
+    j["status"] = nullptr;
+  }
+  return j.dump(2) + "\n";
+}
 
 std::string json_check(const SourceManager& sm, const ir::Program* prog, const std::vector<Diagnostic>& diags,
                        const std::vector<Verdict>& verdicts) {

@@ -8,6 +8,7 @@
 #include <string_view>
 #include <vector>
 
+#include "normcheck/capacity.h"
 #include "normcheck/check.h"
 #include "normcheck/diagnostic.h"
 #include "normcheck/diff.h"
@@ -47,6 +48,15 @@ std::string json_lint(const SourceManager& sm, const std::vector<Diagnostic>& di
 std::string json_test(const SourceManager& sm, const ir::Program* prog, const std::vector<Diagnostic>& diags,
                       const std::vector<ExpectResult>& results);
 
+// `feasibility` and `plan` (render_capacity.cpp; JSON in render.cpp).
+std::string text_feasibility(const ir::Program& prog, const std::vector<Feasibility>& fs, const Style& st);
+std::string json_feasibility(const SourceManager& sm, const ir::Program* prog, const std::vector<Diagnostic>& diags,
+                             const std::vector<Feasibility>& fs);
+std::string text_plan(const ir::Program& prog, const Plan& p, const Style& st);
+std::string json_plan(const SourceManager& sm, const ir::Program* prog, const std::vector<Diagnostic>& diags, const Plan* p);
+// A standalone SVG plot of one stock over the horizon under one subject and
+// scenario: the level, the capacity serving it and its legal limits.
+std::string svg_stock(const ir::Program& prog, const Feasibility& f, const StockTrajectory& tr);
 
 // `timeline` (render_timeline.cpp): text, one JSON document (docs/json.md),
 // and a self-contained SVG chart, one row per subject, a bar per run of

@@ -23,6 +23,9 @@ item
   | ruleDecl
   | measureDecl
   | expectDecl
+  | horizonDecl
+  | organisationDecl
+  | stockDecl
   ;
 
 importDecl     : IMPORT STRING ;
@@ -65,6 +68,26 @@ scenarioDecl   : SCENARIO ident STRING? '{' scenarioClause* '}' ;
 scenarioClause
   : SOURCE STRING                   # scenarioSource
   | ASSUME expr                     # scenarioAssume
+  | SERIES qname '=' seriesPoint (',' seriesPoint)* # scenarioSeries
+  ;
+seriesPoint    : NUMBER (FROM MONTH)? ;
+
+// Capacity over time (docs/language.md, "Capacity"): a monthly horizon,
+// organisations with capacities, and stocks served by them.
+horizonDecl    : HORIZON FROM MONTH UNTIL MONTH ;
+organisationDecl : ORGANISATION ident STRING? '{' orgClause* '}' ;
+orgClause
+  : SOURCE STRING                   # orgSource
+  | CAPACITY ident NUMBER           # orgCapacity
+  | ABSORBS NUMBER                  # orgAbsorbs
+  ;
+stockDecl      : STOCK ident STRING? '{' stockClause* '}' ;
+stockClause
+  : INITIAL NUMBER                  # stockInitial
+  | INFLOW_FROM ident               # stockInflow
+  | SERVED_BY qname                 # stockServed
+  | MAX_WAIT NUMBER                 # stockMaxWait
+  | MAX_LEVEL qname                 # stockMaxLevel
   ;
 
 normDecl       : NORM qname STRING '{' normClause* '}' ;
@@ -93,6 +116,10 @@ ruleClause
   | INVOKE qname                    # ruleInvoke
   | OPTION ident STRING? '{' choice* '}' # ruleOption
   | SCORE ident '=' neg='-'? NUMBER # ruleScore
+  | ADJUST qname neg='-'? NUMBER (FROM MONTH)? # ruleAdjust
+  | MAX_WAIT ident NUMBER (FROM MONTH)? # ruleMaxWait
+  | WORKLOAD ident NUMBER           # ruleWorkload
+  | DUE_BY MONTH                    # ruleDueBy
   ;
 choice         : CHOICE ident STRING? '{' ruleClause* '}' ;
 pattern        : ident | '_' ;
@@ -103,6 +130,8 @@ expectation
   : COMPLIANT                       # expectCompliant
   | CONFLICTS_WITH qname            # expectConflicts
   | NO_CONFLICT                     # expectNoConflict
+  | FEASIBLE                        # expectFeasible
+  | INFEASIBLE                      # expectInfeasible
   ;
 
 expr
@@ -143,8 +172,13 @@ UNDER: 'under'; COMPLIANT: 'compliant'; CONFLICTS_WITH: 'conflicts_with';
 IN: 'in'; AND: 'and'; OR: 'or'; IMPLIES: 'implies'; IF: 'if'; THEN: 'then';
 ELSE: 'else'; TRUE: 'true'; FALSE: 'false'; OPTION: 'option'; CHOICE: 'choice'; NO_CONFLICT: 'no_conflict';
 SCORE: 'score';
+HORIZON: 'horizon'; ORGANISATION: 'organisation'; CAPACITY: 'capacity'; ABSORBS: 'absorbs';
+STOCK: 'stock'; INITIAL: 'initial'; INFLOW_FROM: 'inflow_from'; SERVED_BY: 'served_by';
+MAX_WAIT: 'wait_within'; MAX_LEVEL: 'level_within'; SERIES: 'series'; ADJUST: 'adjust';
+WORKLOAD: 'workload'; DUE_BY: 'due_by'; FEASIBLE: 'feasible'; INFEASIBLE: 'infeasible';
 
 DATE   : [0-9][0-9][0-9][0-9] '-' [0-9][0-9] '-' [0-9][0-9] ;
+MONTH  : [0-9][0-9][0-9][0-9] '-' [0-9][0-9] ;
 NUMBER : [0-9]+ ('.' [0-9]+)? ;
 IDENT  : [a-zA-Z_][a-zA-Z_0-9]* ;
 STRING : '"' (~["\\\r\n] | '\\' ~[\r\n])* '"' ;

@@ -275,6 +275,8 @@ class Printer {
       else if (auto* x = item->derogationDecl()) block(x, x->normClause(), 0, false);
       else if (auto* x = item->ruleDecl()) block(x, x->ruleClause(), 0, false);
       else if (auto* x = item->measureDecl()) block(x, x->ruleClause(), 0, false);
+      else if (auto* x = item->organisationDecl()) block(x, x->orgClause(), 0, false);
+      else if (auto* x = item->stockDecl()) block(x, x->stockClause(), 0, false);
       else if (auto* x = item->enumDecl()) mark_enum(x);
     }
   }
@@ -294,7 +296,8 @@ class Printer {
 
   bool unary_minus(std::size_t i) const {
     auto* p = toks_[i].parent;
-    return dynamic_cast<NormParser::NegExprContext*>(p) || dynamic_cast<NormParser::RuleScoreContext*>(p);
+    return dynamic_cast<NormParser::NegExprContext*>(p) || dynamic_cast<NormParser::RuleScoreContext*>(p) ||
+           dynamic_cast<NormParser::RuleAdjustContext*>(p);
   }
 
   // Whether a space goes between code tokens P and C on one line.
@@ -516,12 +519,34 @@ class Dumper {
       line("scenario " + s.name.text + " " + quoted(s.title));
       if (s.source) line("  source " + quoted(*s.source));
       for (const auto& a : s.assumes) line("  assume " + expr(a.get()));
+      for (const auto& se : s.series) {
+        std::string t = "  series " + se.name.text;
+        for (const auto& p : se.points) t += " " + p.value + (p.from ? "@" + p.from->text : "");
+        line(t);
+      }
+    }
+    for (const auto& h : f.horizons) line("horizon " + h.from.text + " " + h.until.text);
+    for (const auto& o : f.organisations) {
+      line("organisation " + o.name.text + " " + quoted(o.title));
+      if (o.source) line("  source " + quoted(*o.source));
+      for (const auto& c : o.capacities) line("  capacity " + c.name.text + " " + c.value.value);
+      if (o.absorbs) line("  absorbs " + o.absorbs->value);
+      line(fmt::format("  duplicates {}", o.duplicate_clauses.size()));
+    }
+    for (const auto& k : f.stocks) {
+      line("stock " + k.name.text + " " + quoted(k.title));
+      if (k.initial) line("  initial " + k.initial->value);
+      opt("inflow_from", k.inflow);
+      opt("served_by", k.served_by);
+      if (k.wait_within) line("  wait_within " + k.wait_within->value);
+      opt("level_within", k.level_within);
+      line(fmt::format("  duplicates {}", k.duplicate_clauses.size()));
     }
     for (const auto& n : f.norms) norm(n);
     for (const auto& r : f.rules) rule(r);
     for (const auto& e : f.expects) {
       std::string s = fmt::format("expect {}{} ", e.current_law ? "current_law " : "", e.subject.text);
-      s += e.compliant ? "compliant" : e.no_conflict ? "no_conflict" : "conflicts_with";
+      s += e.compliant ? "compliant" : e.no_conflict ? "no_conflict" : e.feasibility > 0 ? "feasible" : e.feasibility < 0 ? "infeasible" : "conflicts_with";
       if (e.norm) s += " " + e.norm->text;
       if (e.at) s += " at " + e.at->text;
       if (e.scenario) s += " under " + e.scenario->text;
@@ -608,6 +633,10 @@ class Dumper {
       }
     }
     for (const auto& s : r.scores) line("  score " + s.name.text + " " + s.value);
+    for (const auto& a : r.adjusts) line("  adjust " + a.capacity.text + " " + a.value + (a.from ? " from " + a.from->text : ""));
+    for (const auto& w : r.wait_changes) line("  wait_within " + w.stock.text + " " + w.months.value + (w.from ? " from " + w.from->text : ""));
+    for (const auto& w : r.workloads) line("  workload " + w.organisation.text + " " + w.amount.value);
+    if (r.due_by) line("  due_by " + r.due_by->text);
     line(fmt::format("  duplicates {}", r.duplicate_clauses.size()));
   }
 };

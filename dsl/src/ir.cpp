@@ -44,6 +44,24 @@ std::string format_date(Day z) {
   return fmt::format("{:04}-{:02}-{:02}", y + (m <= 2), m, d);
 }
 
+std::optional<Month> parse_month(const std::string& text) {
+  if (text.size() != 7 || text[4] != '-') return std::nullopt;
+  for (int i : {0, 1, 2, 3, 5, 6})
+    if (text[i] < '0' || text[i] > '9') return std::nullopt;
+  const int y = std::stoi(text.substr(0, 4));
+  const int m = std::stoi(text.substr(5, 2));
+  if (y < 1800 || m < 1 || m > 12) return std::nullopt;
+  return y * 12 + (m - 1);
+}
+
+std::string format_month(Month m) { return fmt::format("{:04}-{:02}", m / 12, m % 12 + 1); }
+
+std::string Program::capacity_name(const CapacityRef& c) const {
+  if (!c.valid()) return "?";
+  const auto& o = organisations[static_cast<std::size_t>(c.org)];
+  return o.name + "." + o.capacities[static_cast<std::size_t>(c.cap)].name;
+}
+
 const char* modality_text(Modality m) {
   switch (m) {
     case Modality::must: return "must";

@@ -58,6 +58,7 @@ std::string describe_token_type(const antlr4::dfa::Vocabulary& vocab, std::size_
   if (sym == "STRING") return "a quoted string";
   if (sym == "DATE") return "a date (YYYY-MM-DD)";
   if (sym == "NUMBER") return "a number";
+  if (sym == "MONTH") return "a month (YYYY-MM)";
   std::string lit = vocab.getLiteralName(type);
   if (lit.size() >= 2 && lit.front() == '\'') lit = lit.substr(1, lit.size() - 2);
   if (!lit.empty()) return "`" + lit + "`";
@@ -132,7 +133,7 @@ class CollectingListener : public antlr4::BaseErrorListener {
   std::size_t count() const { return count_; }
 
  private:
-  static bool is_keyword(std::size_t type) { return type >= NormParser::IMPORT && type <= NormParser::NO_CONFLICT; }
+  static bool is_keyword(std::size_t type) { return type >= NormParser::IMPORT && type <= NormParser::INFEASIBLE; }
 
   Span span_cp(std::size_t b, std::size_t e) const {
     const auto clamp = [&](std::size_t i) { return cps_[std::min(i, cps_.size() - 1)]; };
@@ -176,6 +177,9 @@ class Transformer {
       else if (auto* c = item->ruleDecl()) f.rules.push_back(rule(false, c->qname(), c->STRING(), c->ruleClause(), span(c)));
       else if (auto* c = item->measureDecl()) f.rules.push_back(rule(true, c->qname(), c->STRING(), c->ruleClause(), span(c)));
       else if (auto* c = item->expectDecl()) f.expects.push_back(expect(c));
+      else if (auto* c = item->horizonDecl()) f.horizons.push_back({month(c->MONTH(0)), month(c->MONTH(1)), span(c)});
+      else if (auto* c = item->organisationDecl()) f.organisations.push_back(organisation(c));
+      else if (auto* c = item->stockDecl()) f.stocks.push_back(stock(c));
     }
     return f;
   }
@@ -207,6 +211,55 @@ class Transformer {
     return {text, span(c)};
   }
   ast::DateLit date(antlr4::tree::TerminalNode* t) const { return {t->getText(), span(t)}; }
+  ast::MonthLit month(antlr4::tree::TerminalNode* t) const { return {t->getText(), span(t)}; }
+  ast::Figure figure(antlr4::tree::TerminalNode* t) const { return {t->getText(), span(t)}; }
+
+  ast::Organisation organisation(NormParser::OrganisationDeclContext* c) {
+    ast::Organisation o;
+    o.name = name(c->ident());
+    if (c->STRING()) o.title = unquote(c->STRING());
+    o.span = span(c);
+    bool seen_source = false, seen_absorbs = false;
+    for (auto* cl : c->orgClause()) {
+      if (auto* x = dynamic_cast<NormParser::OrgSourceContext*>(cl)) {
+        once(o.duplicate_clauses, seen_source, span(cl));
+        o.source = unquote(x->STRING());
+      } else if (auto* x = dynamic_cast<NormParser::OrgCapacityContext*>(cl)) {
+        o.capacities.push_back({name(x->ident()), figure(x->NUMBER()), span(cl)});
+      } else if (auto* x = dynamic_cast<NormParser::OrgAbsorbsContext*>(cl)) {
+        once(o.duplicate_clauses, seen_absorbs, span(cl));
+        o.absorbs = figure(x->NUMBER());
+      }
+    }
+    return o;
+  }
+
+  ast::Stock stock(NormParser::StockDeclContext* c) {
+    ast::Stock s;
+    s.name = name(c->ident());
+    if (c->STRING()) s.title = unquote(c->STRING());
+    s.span = span(c);
+    bool seen[5] = {false, false, false, false, false};
+    for (auto* cl : c->stockClause()) {
+      if (auto* x = dynamic_cast<NormParser::StockInitialContext*>(cl)) {
+        once(s.duplicate_clauses, seen[0], span(cl));
+        s.initial = figure(x->NUMBER());
+      } else if (auto* x = dynamic_cast<NormParser::StockInflowContext*>(cl)) {
+        once(s.duplicate_clauses, seen[1], span(cl));
+        s.inflow = name(x->ident());
+      } else if (auto* x = dynamic_cast<NormParser::StockServedContext*>(cl)) {
+        once(s.duplicate_clauses, seen[2], span(cl));
+        s.served_by = qname(x->qname());
+      } else if (auto* x = dynamic_cast<NormParser::StockMaxWaitContext*>(cl)) {
+        once(s.duplicate_clauses, seen[3], span(cl));
+        s.wait_within = figure(x->NUMBER());
+      } else if (auto* x = dynamic_cast<NormParser::StockMaxLevelContext*>(cl)) {
+        once(s.duplicate_clauses, seen[4], span(cl));
+        s.level_within = qname(x->qname());
+      }
+    }
+    return s;
+  }
 
   std::string unquote(antlr4::tree::TerminalNode* t) {
     const std::string raw = t->getText();
@@ -333,6 +386,19 @@ class Transformer {
     for (auto* cl : c->scenarioClause()) {
       if (auto* x = dynamic_cast<NormParser::ScenarioSourceContext*>(cl)) s.source = unquote(x->STRING());
       else if (auto* x = dynamic_cast<NormParser::ScenarioAssumeContext*>(cl)) s.assumes.push_back(expr(x->expr()));
+      else if (auto* x = dynamic_cast<NormParser::ScenarioSeriesContext*>(cl)) {
+        ast::Series se;
+        se.name = qname(x->qname());
+        se.span = span(cl);
+        for (auto* p : x->seriesPoint()) {
+          ast::SeriesPoint pt;
+          pt.value = p->NUMBER()->getText();
+          if (p->MONTH()) pt.from = month(p->MONTH());
+          pt.span = span(p);
+          se.points.push_back(std::move(pt));
+        }
+        s.series.push_back(std::move(se));
+      }
     }
     return s;
   }
@@ -430,6 +496,22 @@ class Transformer {
         std::string v = x->NUMBER() ? x->NUMBER()->getText() : "0";
         if (x->neg) v = "-" + v;
         r.scores.push_back({name(x->ident()), std::move(v), span(cl)});
+      } else if (auto* x = dynamic_cast<NormParser::RuleAdjustContext*>(cl)) {
+        std::string v = x->NUMBER()->getText();
+        if (x->neg) v = "-" + v;
+        ast::Adjust a{qname(x->qname()), std::move(v), std::nullopt, span(cl)};
+        if (x->MONTH()) a.from = month(x->MONTH());
+        r.adjusts.push_back(std::move(a));
+      } else if (auto* x = dynamic_cast<NormParser::RuleMaxWaitContext*>(cl)) {
+        ast::WaitChange w{name(x->ident()), figure(x->NUMBER()), std::nullopt, span(cl)};
+        if (x->MONTH()) w.from = month(x->MONTH());
+        r.wait_changes.push_back(std::move(w));
+      } else if (auto* x = dynamic_cast<NormParser::RuleWorkloadContext*>(cl)) {
+        r.workloads.push_back({name(x->ident()), figure(x->NUMBER()), span(cl)});
+      } else if (auto* x = dynamic_cast<NormParser::RuleDueByContext*>(cl)) {
+        bool seen_due = r.due_by.has_value();
+        once(r.duplicate_clauses, seen_due, span(cl));
+        r.due_by = month(x->MONTH());
       } else if (auto* x = dynamic_cast<NormParser::RuleOptionContext*>(cl)) {
         ast::Option o;
         o.name = name(x->ident());
@@ -472,6 +554,14 @@ class Transformer {
     if (dynamic_cast<NormParser::ExpectNoConflictContext*>(c->expectation())) {
       e.compliant = false;
       e.no_conflict = true;
+    }
+    if (dynamic_cast<NormParser::ExpectFeasibleContext*>(c->expectation())) {
+      e.compliant = false;
+      e.feasibility = 1;
+    }
+    if (dynamic_cast<NormParser::ExpectInfeasibleContext*>(c->expectation())) {
+      e.compliant = false;
+      e.feasibility = -1;
     }
     if (auto* x = dynamic_cast<NormParser::ExpectConflictsContext*>(c->expectation())) {
       e.compliant = false;

@@ -27,7 +27,7 @@ std::map<std::string, UnitInfo> builtin_units() {
   };
 }
 
-enum class DeclKind { instrument, enumeration, record, symbol, norm, ruleset, scenario, unit };
+enum class DeclKind { instrument, enumeration, record, symbol, norm, ruleset, scenario, unit, organisation, stock };
 
 const char* decl_kind_name(DeclKind k) {
   switch (k) {
@@ -39,6 +39,8 @@ const char* decl_kind_name(DeclKind k) {
     case DeclKind::ruleset: return "rule";
     case DeclKind::scenario: return "scenario";
     case DeclKind::unit: return "unit";
+    case DeclKind::organisation: return "organisation";
+    case DeclKind::stock: return "stock";
   }
   return "declaration";
 }
@@ -70,10 +72,12 @@ class Analyzer {
     for (const auto& f : files) for (const auto& c : f.cases) case_fields(c);
     for (const auto& f : files) for (const auto& d : f.decisions) symbol(d);
     for (const auto& f : files) for (const auto& i : f.instruments) instrument(i);
+    capacity_declarations(files);
     // bodies, now that every name is known
     std::size_t ci = 0;
     for (const auto& f : files) for (const auto& c : f.cases) case_assumes(c, ci++);
     for (const auto& f : files) for (const auto& s : f.scenarios) scenario(s);
+    scenario_series(files);
     for (const auto& f : files) for (const auto& n : f.norms) norm(n);
     link_derogations(files);
     for (const auto& f : files) for (const auto& r : f.rules) ruleset(r);
@@ -96,7 +100,7 @@ class Analyzer {
   }
 
   void declare_all(const std::vector<ast::File>& files) {
-    int ni = 0, ri = 0, ii = 0, ei = 0, ci = 0, si = 0, sci = 0;
+    int ni = 0, ri = 0, ii = 0, ei = 0, ci = 0, si = 0, sci = 0, oi = 0, ki = 0;
     for (const auto& f : files) {
       for (const auto& x : f.instruments) declare(x.id, DeclKind::instrument, ii++);
       for (const auto& x : f.enums) declare(x.name, DeclKind::enumeration, ei++);
@@ -105,6 +109,8 @@ class Analyzer {
       for (const auto& x : f.norms) declare(x.id, DeclKind::norm, ni++);
       for (const auto& x : f.rules) declare(x.id, DeclKind::ruleset, ri++);
       for (const auto& x : f.scenarios) declare(x.name, DeclKind::scenario, sci++);
+      for (const auto& x : f.organisations) declare(x.name, DeclKind::organisation, oi++);
+      for (const auto& x : f.stocks) declare(x.name, DeclKind::stock, ki++);
     }
     // Pre-size so that forward references by index are valid.
     prog_.instruments.resize(static_cast<std::size_t>(ii));
@@ -579,6 +585,7 @@ class Analyzer {
     }
     if (r.valid_from || r.valid_until) out.period = narrow(out.period, period(r.valid_from, r.valid_until, r.span), r.span);
     for (const auto& d : r.defines) out.defines.push_back(define(d));
+    measure_capacity(r, out);
     if (!r.measure)
       for (const auto& sc : r.scores) diags_.error("E0409", sc.span, "only a measure or a choice can have a `score`");
     out.scores = scores(r.scores);
@@ -750,7 +757,276 @@ class Analyzer {
     }
     if (e.at) out.at = date(*e.at);
     if (e.scenario) out.scenario = resolve(*e.scenario, DeclKind::scenario, "scenario");
+    out.feasibility = e.feasibility;
+    if (e.feasibility != 0) {
+      const char* word = e.feasibility > 0 ? "feasible" : "infeasible";
+      if (e.at)
+        diags_.error("E0706", e.at->span, fmt::format("`expect ... {}` covers the whole horizon and takes no `at`", word))
+            .help = "remove `at DATE`";
+      if (!e.scenario)
+        diags_.error("E0706", e.span, fmt::format("`expect ... {}` needs `under SCENARIO`", word))
+            .help = "name a scenario that gives the monthly series, e.g. `under InflowMid`";
+      else if (out.scenario >= 0 && prog_.scenarios[static_cast<std::size_t>(out.scenario)].series.empty())
+        diags_.error("E0706", e.scenario->span, fmt::format("scenario `{}` gives no monthly `series`", e.scenario->text))
+            .help = "feasibility is decided under a scenario with `series` for every stock's inflow";
+      if (prog_.stocks.empty())
+        diags_.error("E0706", e.span, "there is no `stock` whose feasibility could be expected");
+    }
     prog_.expects.push_back(std::move(out));
+  }
+
+
+  // ---------------- capacity over time ----------------
+
+  // A whole number >= 0 (or any sign with NEGATIVE); E0702 otherwise.
+  std::optional<std::int64_t> whole(const std::string& text, Span at, const char* what, bool negative = false) {
+    std::string t = text;
+    bool neg = false;
+    if (!t.empty() && t[0] == '-') {
+      neg = true;
+      t = t.substr(1);
+    }
+    const bool digits = !t.empty() && std::all_of(t.begin(), t.end(), [](char c) { return c >= '0' && c <= '9'; });
+    if (!digits || t.size() > 12 || (neg && !negative)) {
+      diags_.error("E0702", at, fmt::format("{} must be a whole number{}, not `{}`", what, negative ? "" : " of 0 or more", text))
+          .help = "capacity figures count persons, places or FTE-months per period; write e.g. `2500`";
+      return std::nullopt;
+    }
+    const std::int64_t v = std::stoll(t);
+    return neg ? -v : v;
+  }
+
+  bool need_horizon(Span at, const char* what) {
+    if (prog_.horizon) return true;
+    if (!horizon_reported_) {
+      horizon_reported_ = true;
+      diags_.error("E0701", at, fmt::format("{} needs a `horizon`", what))
+          .help = "declare the months to model, e.g. `horizon from 2026-01 until 2027-12`";
+    }
+    return false;
+  }
+
+  // A month inside the horizon; E0703 otherwise.
+  std::optional<ir::Month> month_in_horizon(const ast::MonthLit& m) {
+    auto v = ir::parse_month(m.text);
+    if (!v) {
+      diags_.error("E0703", m.span, fmt::format("`{}` is not a valid month", m.text)).help = "months are written YYYY-MM, e.g. 2026-07";
+      return std::nullopt;
+    }
+    if (prog_.horizon && (*v < prog_.horizon->first || *v > prog_.horizon->last)) {
+      diags_.error("E0703", m.span, fmt::format("month {} is outside the horizon {} to {}", m.text, ir::format_month(prog_.horizon->first),
+                                                ir::format_month(prog_.horizon->last)));
+      return std::nullopt;
+    }
+    return v;
+  }
+
+  // `Org.capacity`; E0704 when either part is unknown.
+  ir::CapacityRef capacity_ref(const ast::Name& n) {
+    ir::CapacityRef out;
+    const auto dot = n.text.find('.');
+    const std::string org = n.text.substr(0, dot);
+    const DeclRef* ref = lookup(org);
+    if (!ref || ref->kind != DeclKind::organisation || dot == std::string::npos || n.text.find('.', dot + 1) != std::string::npos) {
+      auto& d = diags_.error("E0704", n.span, fmt::format("`{}` is not a capacity of an organisation", n.text));
+      d.help = "write `ORGANISATION.CAPACITY`, e.g. `IND.decisions`, for a capacity declared with `capacity NAME N`";
+      return out;
+    }
+    const auto& o = prog_.organisations[static_cast<std::size_t>(ref->index)];
+    const std::string cap = n.text.substr(dot + 1);
+    for (std::size_t i = 0; i < o.capacities.size(); ++i)
+      if (o.capacities[i].name == cap) return {ref->index, static_cast<int>(i)};
+    auto& d = diags_.error("E0704", n.span, fmt::format("organisation `{}` has no capacity `{}`", org, cap));
+    std::vector<std::string> names;
+    for (const auto& c : o.capacities) names.push_back(c.name);
+    if (auto m = closest_match(cap, names)) d.help = fmt::format("did you mean `{}.{}`?", org, *m);
+    return out;
+  }
+
+  void capacity_declarations(const std::vector<ast::File>& files) {
+    for (const auto& f : files) {
+      for (const auto& h : f.horizons) {
+        if (horizon_seen_) {
+          diags_.error("E0701", h.span, "the horizon is declared twice").help = "declare one `horizon` for the whole program";
+          continue;
+        }
+        horizon_seen_ = true;
+        auto a = ir::parse_month(h.from.text), b = ir::parse_month(h.until.text);
+        if (!a) diags_.error("E0703", h.from.span, fmt::format("`{}` is not a valid month", h.from.text));
+        if (!b) diags_.error("E0703", h.until.span, fmt::format("`{}` is not a valid month", h.until.text));
+        if (a && b && *b < *a) diags_.error("E0701", h.span, "the horizon ends before it starts");
+        else if (a && b && *b - *a >= 600) diags_.error("E0701", h.span, "the horizon is longer than 50 years");
+        else if (a && b) prog_.horizon = ir::Horizon{*a, *b, h.span};
+      }
+    }
+    if (!prog_.horizon) horizon_reported_ = horizon_seen_;  // a broken horizon was reported already
+    for (const auto& f : files) {
+      for (const auto& o : f.organisations) {
+        ir::Organisation out;
+        out.name = o.name.text;
+        out.title = o.title;
+        out.source = o.source.value_or("");
+        out.span = o.span;
+        duplicates(o.duplicate_clauses);
+        std::set<std::string> names;
+        for (const auto& c : o.capacities) {
+          if (!names.insert(c.name.text).second)
+            diags_.error("E0201", c.name.span, fmt::format("capacity `{}` is declared twice in `{}`", c.name.text, o.name.text));
+          out.capacities.push_back({c.name.text, whole(c.value.value, c.value.span, "a capacity").value_or(0), c.span});
+        }
+        if (o.absorbs) out.absorbs = whole(o.absorbs->value, o.absorbs->span, "a change capacity");
+        prog_.organisations.push_back(std::move(out));
+      }
+    }
+    std::map<std::pair<int, int>, std::string> served;
+    for (const auto& f : files) {
+      for (const auto& k : f.stocks) {
+        ir::Stock out;
+        out.name = k.name.text;
+        out.title = k.title;
+        out.span = k.span;
+        duplicates(k.duplicate_clauses);
+        need_horizon(k.name.span, "a stock");
+        if (k.initial) out.initial = whole(k.initial->value, k.initial->span, "an initial stock").value_or(0);
+        if (k.inflow) out.inflow = k.inflow->text;
+        else diags_.error("E0705", k.name.span, fmt::format("stock `{}` has no `inflow_from`", k.name.text)).help = "name the scenario series that feeds it, e.g. `inflow_from applications`";
+        if (k.served_by) {
+          out.served_by = capacity_ref(*k.served_by);
+          if (out.served_by.valid()) {
+            auto [it, fresh] = served.emplace(std::make_pair(out.served_by.org, out.served_by.cap), k.name.text);
+            if (!fresh)
+              diags_.error("E0705", k.served_by->span, fmt::format("`{}` already serves stock `{}`", k.served_by->text, it->second))
+                  .help = "a capacity serves one stock; declare a capacity per stock";
+          }
+        } else {
+          diags_.error("E0705", k.name.span, fmt::format("stock `{}` has no `served_by`", k.name.text)).help = "name the capacity that bounds its outflow, e.g. `served_by IND.decisions`";
+        }
+        if (k.wait_within) {
+          out.wait_within = whole(k.wait_within->value, k.wait_within->span, "a waiting time in months");
+          out.wait_span = k.wait_within->span;
+        }
+        if (k.level_within) {
+          out.level_within = capacity_ref(*k.level_within);
+          out.level_span = k.level_within->span;
+        }
+        prog_.stocks.push_back(std::move(out));
+      }
+    }
+  }
+
+  void scenario_series(const std::vector<ast::File>& files) {
+    std::size_t si = 0;
+    for (const auto& f : files) {
+      for (const auto& s : f.scenarios) {
+        auto& out = prog_.scenarios[si++];
+        if (s.series.empty()) continue;
+        if (!need_horizon(s.series[0].span, "a `series`")) continue;
+        const auto& h = *prog_.horizon;
+        std::set<std::string> seen;
+        for (const auto& se : s.series) {
+          if (!seen.insert(se.name.text).second) {
+            diags_.error("E0705", se.name.span, fmt::format("series `{}` is given twice in scenario `{}`", se.name.text, s.name.text));
+            continue;
+          }
+          ir::Series is;
+          is.name = se.name.text;
+          is.span = se.span;
+          if (se.name.text.find('.') != std::string::npos) {
+            is.capacity = capacity_ref(se.name);
+          } else if (std::none_of(prog_.stocks.begin(), prog_.stocks.end(), [&](const ir::Stock& k) { return k.inflow == se.name.text; })) {
+            auto& d = diags_.error("E0705", se.name.span, fmt::format("series `{}` feeds no stock", se.name.text));
+            std::vector<std::string> names;
+            for (const auto& k : prog_.stocks) names.push_back(k.inflow);
+            if (auto m = closest_match(se.name.text, names)) d.help = fmt::format("did you mean `{}`?", *m);
+            else d.help = "a series is a stock's `inflow_from`, or `ORGANISATION.CAPACITY` to set a capacity";
+          }
+          is.values.assign(static_cast<std::size_t>(h.months()), 0);
+          ir::Month prev = h.first - 1;
+          bool ok = true;
+          for (std::size_t p = 0; p < se.points.size(); ++p) {
+            const auto& pt = se.points[p];
+            auto v = whole(pt.value, pt.span, "a series value");
+            ir::Month from = h.first;
+            if (pt.from) {
+              auto m = month_in_horizon(*pt.from);
+              if (!m) { ok = false; continue; }
+              from = *m;
+            } else if (p > 0) {
+              diags_.error("E0703", pt.span, "every value after the first needs `from YYYY-MM`").help = "e.g. `series applications = 3000, 3500 from 2027-01`";
+              ok = false;
+              continue;
+            }
+            if (p == 0 && from != h.first) {
+              diags_.error("E0703", pt.span, fmt::format("the first value must hold from the horizon's start, {}", ir::format_month(h.first)))
+                  .help = "leave out `from` on the first value";
+              ok = false;
+            } else if (p > 0 && from <= prev) {
+              diags_.error("E0703", pt.span, "the months of a series must increase");
+              ok = false;
+            }
+            prev = from;
+            if (v && ok)
+              for (ir::Month m = from; m <= h.last; ++m) is.values[static_cast<std::size_t>(m - h.first)] = *v;
+          }
+          out.series.push_back(std::move(is));
+        }
+        for (const auto& k : prog_.stocks)
+          if (!k.inflow.empty() && !seen.count(k.inflow))
+            diags_.error("E0705", s.name.span, fmt::format("scenario `{}` gives no series `{}` for stock `{}`", s.name.text, k.inflow, k.name))
+                .help = fmt::format("add `series {} = N` to the scenario", k.inflow);
+      }
+    }
+  }
+
+  void measure_capacity(const ast::Rule& r, ir::RuleSet& out) {
+    const bool any = !r.adjusts.empty() || !r.wait_changes.empty() || !r.workloads.empty() || r.due_by;
+    if (!any) return;
+    if (!r.measure) {
+      diags_.error("E0707", r.id.span, "only a measure can `adjust` capacity, set `wait_within`, or have a `workload` or `due_by`")
+          .help = "current law's capacity and waiting times are declared on the `organisation` and `stock`";
+      return;
+    }
+    // the default month: the effective date's, or the horizon's start
+    ir::Month dflt = prog_.horizon ? prog_.horizon->first : 0;
+    if (out.effective && prog_.horizon) {
+      auto ym = ir::format_date(*out.effective).substr(0, 7);
+      if (auto m = ir::parse_month(ym)) dflt = std::clamp(*m, prog_.horizon->first, prog_.horizon->last + 1);
+    }
+    for (const auto& a : r.adjusts) {
+      if (!need_horizon(a.span, "`adjust`")) break;
+      ir::Adjust ia;
+      ia.capacity = capacity_ref(a.capacity);
+      ia.delta = whole(a.value, a.span, "a capacity change", true).value_or(0);
+      ia.from = dflt;
+      if (a.from) ia.from = month_in_horizon(*a.from).value_or(dflt);
+      ia.span = a.span;
+      out.adjusts.push_back(ia);
+    }
+    for (const auto& w : r.wait_changes) {
+      if (!need_horizon(w.span, "`wait_within`")) break;
+      ir::WaitChange iw;
+      iw.stock = resolve(w.stock, DeclKind::stock, "stock");
+      iw.months = whole(w.months.value, w.months.span, "a waiting time in months").value_or(0);
+      iw.from = dflt;
+      if (w.from) iw.from = month_in_horizon(*w.from).value_or(dflt);
+      iw.span = w.span;
+      out.wait_changes.push_back(iw);
+    }
+    for (const auto& w : r.workloads) {
+      ir::Workload iw;
+      iw.org = resolve(w.organisation, DeclKind::organisation, "organisation");
+      iw.amount = whole(w.amount.value, w.amount.span, "a workload in FTE-months").value_or(0);
+      iw.span = w.span;
+      if (iw.org >= 0 && !prog_.organisations[static_cast<std::size_t>(iw.org)].absorbs)
+        diags_.error("E0707", w.organisation.span, fmt::format("organisation `{}` declares no `absorbs` (change capacity a quarter)", w.organisation.text))
+            .help = "add e.g. `absorbs 12` to the organisation";
+      out.workloads.push_back(iw);
+    }
+    if (r.due_by && need_horizon(r.due_by->span, "`due_by`")) {
+      auto m = ir::parse_month(r.due_by->text);
+      if (!m) diags_.error("E0703", r.due_by->span, fmt::format("`{}` is not a valid month", r.due_by->text));
+      out.due_by = m;
+    }
   }
 
   // ---------------- expressions ----------------
@@ -1157,6 +1433,7 @@ class Analyzer {
   Diagnostics& diags_;
   ir::Program prog_;
   std::map<std::string, DeclRef> decls_;
+  bool horizon_seen_ = false, horizon_reported_ = false;
   std::map<std::string, UnitInfo> units_;
   std::map<std::string, std::vector<std::pair<int, int>>> enum_values_;
   int next_enum_ = 0, next_case_ = 0, next_symbol_ = 0, next_instrument_ = 0, next_norm_ = 0, next_ruleset_ = 0;

@@ -19,6 +19,7 @@
 #include <spdlog/spdlog.h>
 
 #include "checker.h"
+#include "normcheck/capacity.h"
 
 namespace normcheck {
 
@@ -106,6 +107,26 @@ std::vector<ExpectResult> run_expectations(const ir::Program& prog, ir::Day toda
     const auto& e = prog.expects[i];
     ExpectResult r;
     r.expect = static_cast<int>(i);
+    if (e.feasibility != 0) {
+      // a capacity expectation: the whole horizon under the scenario (normcheck/capacity.h)
+      const std::string subject = e.subject < 0 ? "current_law" : prog.rulesets[static_cast<std::size_t>(e.subject)].id;
+      const bool want = e.feasibility > 0;
+      if (prog.horizon) r.at = ir::parse_date(ir::format_month(prog.horizon->first) + "-01").value_or(0);
+      r.description = fmt::format("{} {} under {}", subject, want ? "feasible" : "infeasible", prog.scenarios[static_cast<std::size_t>(e.scenario)].name);
+      const Feasibility f = feasibility_of(prog, e.subject, e.scenario, timeout_ms, false);
+      if (f.status == FeasibilityStatus::undecided) {
+        r.undecided = true;
+        r.message = "undecided: " + f.reason;
+      } else {
+        r.passed = (f.status == FeasibilityStatus::feasible) == want;
+        if (!r.passed)
+          r.message = f.status == FeasibilityStatus::feasible ? "feasible: every norm holds in every month"
+                                                              : fmt::format("infeasible: first fails in {} ({})", ir::format_month(*f.first_failing),
+                                                                            fmt::join(f.failing, "; "));
+      }
+      out.push_back(std::move(r));
+      continue;
+    }
     ir::Day at = today;
     if (e.at) at = *e.at;
     else if (e.subject >= 0 && prog.rulesets[static_cast<std::size_t>(e.subject)].effective)

@@ -33,13 +33,15 @@ import tempfile
 KEYWORDS = set("""import hierarchy unit instrument level adopted in_force applies_from repealed url enum case assume
 bool int decimal date decision param fact scenario source norm derogation valid from until for when unless
 relaxes must not may rule measure cites effective define invoke expect current_law at under compliant
-conflicts_with in and or implies if then else true false option choice no_conflict score""".split())
+conflicts_with in and or implies if then else true false option choice no_conflict score
+horizon organisation capacity absorbs stock initial inflow_from served_by wait_within level_within series adjust
+workload due_by feasible infeasible""".split())
 UNITS = {"day", "days", "week", "weeks", "month", "months", "year", "years", "person", "persons", "EUR", "percent"}
 LEVELS = {"treaty", "eu_regulation", "eu_directive", "act", "decree", "ministerial_regulation", "policy_rule"}
 TOP = {"import", "hierarchy", "unit", "instrument", "enum", "case", "decision", "param", "fact", "scenario", "norm",
-       "derogation", "rule", "measure", "expect"}
+       "derogation", "rule", "measure", "expect", "horizon", "organisation", "stock"}
 
-TOKEN = re.compile(r'''(?P<comment>//[^\n]*|/\*.*?\*/)|(?P<string>"(?:[^"\\\n]|\\.)*")|(?P<date>\d{4}-\d\d-\d\d)|'''
+TOKEN = re.compile(r'''(?P<comment>//[^\n]*|/\*.*?\*/)|(?P<string>"(?:[^"\\\n]|\\.)*")|(?P<date>\d{4}-\d\d-\d\d)|(?P<month>\d{4}-\d\d)|'''
                    r'''(?P<number>\d+(?:\.\d+)?)|(?P<ident>[A-Za-z_][A-Za-z_0-9]*)|(?P<space>\s+)|(?P<other>.)''', re.S)
 
 

@@ -101,11 +101,92 @@ struct Decision {
   Span span;
 };
 
+// A month as written, `2026-01`.
+struct MonthLit {
+  std::string text;
+  Span span;
+};
+
+// `series applications = 3000, 3500 from 2027-01`: a monthly series, constant
+// from each point's month (the first point: from the horizon's start).
+struct SeriesPoint {
+  std::string value;  // the number as written
+  std::optional<MonthLit> from;
+  Span span;
+};
+
+struct Series {
+  Name name;  // a stock's inflow series, or `Org.capacity` to override a capacity
+  std::vector<SeriesPoint> points;
+  Span span;
+};
+
 struct Scenario {
   Name name;
   std::string title;
   std::optional<std::string> source;
   std::vector<ExprPtr> assumes;
+  std::vector<Series> series;
+  Span span;
+};
+
+// `horizon from 2026-01 until 2027-12`: the months capacity is modelled over.
+struct Horizon {
+  MonthLit from, until;
+  Span span;
+};
+
+struct Figure {  // a number as written, where a whole number is expected
+  std::string value;
+  Span span;
+};
+
+struct CapacityDecl {
+  Name name;
+  Figure value;
+  Span span;
+};
+
+struct Organisation {
+  Name name;
+  std::string title;
+  std::optional<std::string> source;
+  std::vector<CapacityDecl> capacities;
+  std::optional<Figure> absorbs;  // change capacity, FTE-months a quarter
+  std::vector<Span> duplicate_clauses;
+  Span span;
+};
+
+struct Stock {
+  Name name;
+  std::string title;
+  std::optional<Figure> initial;
+  std::optional<Name> inflow;     // a series name
+  std::optional<Name> served_by;  // `Org.capacity`
+  std::optional<Figure> wait_within; // months (Little's law)
+  std::optional<Name> level_within;  // `Org.capacity`
+  std::vector<Span> duplicate_clauses;
+  Span span;
+};
+
+// Measure clauses on capacity.
+struct Adjust {  // `adjust IND.decisions -300 from 2026-07`
+  Name capacity;
+  std::string value;  // with a leading '-' when negative
+  std::optional<MonthLit> from;
+  Span span;
+};
+
+struct WaitChange {  // `wait_within ind_backlog 3 from 2026-07`
+  Name stock;
+  Figure months;
+  std::optional<MonthLit> from;
+  Span span;
+};
+
+struct Workload {  // `workload IND 6`: FTE-months to introduce the measure
+  Name organisation;
+  Figure amount;
   Span span;
 };
 
@@ -184,6 +265,10 @@ struct Rule {
   std::vector<Name> invokes;
   std::vector<Option> options;  // measures: alternatives to explore
   std::vector<Score> scores;    // measures: contributions to objectives
+  std::vector<Adjust> adjusts;  // measures: capacity changes
+  std::vector<WaitChange> wait_changes;
+  std::vector<Workload> workloads;
+  std::optional<MonthLit> due_by;
   std::vector<Span> duplicate_clauses;
   Span span;
 };
@@ -193,6 +278,7 @@ struct Expect {
   Name subject;
   bool compliant = true;
   bool no_conflict = false;  // no conflict, gaps allowed
+  int feasibility = 0;       // 1: `feasible`, -1: `infeasible`, 0: a compliance expectation
   std::optional<Name> norm;
   std::optional<DateLit> at;
   std::optional<Name> scenario;
@@ -212,6 +298,9 @@ struct File {
   std::vector<Norm> norms;          // norms and derogations
   std::vector<Rule> rules;          // rules and measures
   std::vector<Expect> expects;
+  std::vector<Horizon> horizons;
+  std::vector<Organisation> organisations;
+  std::vector<Stock> stocks;
 };
 
 }  // namespace normcheck::ast

@@ -172,6 +172,80 @@ struct Option {
   Span span;
 };
 
+// ---- capacity over time (docs/language.md, "Capacity") ----
+
+// A calendar month as a number: year * 12 + (month - 1).
+using Month = int;
+std::optional<Month> parse_month(const std::string& text);  // YYYY-MM, validated
+std::string format_month(Month m);
+
+struct Horizon {
+  Month first = 0, last = -1;  // inclusive
+  Span span;
+  int months() const { return last - first + 1; }
+};
+
+struct CapacityRef {
+  int org = -1;
+  int cap = -1;  // index into Organisation::capacities
+  bool valid() const { return org >= 0 && cap >= 0; }
+  friend bool operator==(const CapacityRef& a, const CapacityRef& b) { return a.org == b.org && a.cap == b.cap; }
+};
+
+struct Capacity {
+  std::string name;
+  std::int64_t value = 0;  // per month
+  Span span;
+};
+
+struct Organisation {
+  std::string name;
+  std::string title;
+  std::string source;
+  std::vector<Capacity> capacities;
+  std::optional<std::int64_t> absorbs;  // change capacity, FTE-months a quarter
+  Span span;
+};
+
+struct Stock {
+  std::string name;
+  std::string title;
+  std::int64_t initial = 0;
+  std::string inflow;          // the scenario series that feeds it
+  CapacityRef served_by;       // bounds the monthly outflow
+  std::optional<std::int64_t> wait_within;  // months, current law
+  CapacityRef level_within;       // the level may not exceed this capacity (invalid: no bound)
+  Span span, wait_span, level_span;
+};
+
+// A monthly series of a scenario, one value per month of the horizon.
+struct Series {
+  std::string name;     // an inflow series, or a capacity's `Org.cap`
+  CapacityRef capacity; // valid: overrides that capacity in this scenario
+  std::vector<std::int64_t> values;
+  Span span;
+};
+
+struct Adjust {  // a measure's change to a capacity from a month on
+  CapacityRef capacity;
+  std::int64_t delta = 0;
+  Month from = 0;
+  Span span;
+};
+
+struct WaitChange {  // a measure's new maximum waiting time for a stock
+  int stock = -1;
+  std::int64_t months = 0;
+  Month from = 0;
+  Span span;
+};
+
+struct Workload {  // FTE-months an organisation spends introducing a measure
+  int org = -1;
+  std::int64_t amount = 0;
+  Span span;
+};
+
 struct RuleSet {
   std::string id;
   std::string title;
@@ -186,6 +260,10 @@ struct RuleSet {
   std::vector<Invoke> invokes;
   std::vector<Option> options;
   std::vector<Score> scores;  // measures: added to every combination's scores
+  std::vector<Adjust> adjusts;          // measures: capacity changes
+  std::vector<WaitChange> wait_changes; // measures: new legal waiting times
+  std::vector<Workload> workloads;      // measures: implementation load
+  std::optional<Month> due_by;          // measures: must be introduced by (plan)
   Span span, source_span;
 };
 
@@ -194,6 +272,7 @@ struct Scenario {
   std::string title;
   std::string source;
   std::vector<ExprPtr> assumes;
+  std::vector<Series> series;  // capacity scenarios: monthly inputs
   Span span;
 };
 
@@ -201,6 +280,7 @@ struct Expect {
   int subject = -1;  // rule set index of a measure; -1 = current law
   bool compliant = true;
   bool no_conflict = false;  // passes with gaps, as long as nothing conflicts or is undecided
+  int feasibility = 0;       // 1: `feasible`, -1: `infeasible` (a capacity expectation), 0: compliance
   int norm = -1;
   std::optional<Day> at;
   int scenario = -1;
@@ -217,7 +297,11 @@ struct Program {
   std::vector<RuleSet> rulesets;  // rules and measures
   std::vector<Scenario> scenarios;
   std::vector<Expect> expects;
+  std::optional<Horizon> horizon;
+  std::vector<Organisation> organisations;
+  std::vector<Stock> stocks;
 
+  std::string capacity_name(const CapacityRef& c) const;  // `IND.decisions`
   int find_ruleset(const std::string& id) const;
   int find_scenario(const std::string& name) const;
   std::string type_name(const Type& t) const;
