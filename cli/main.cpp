@@ -461,6 +461,8 @@ int run_diff(const Common& c, const std::string& at, const std::vector<std::stri
   }
   if (r.differences()) return kFindings;
   return r.undecided ? kUndecided : kClean;
+}
+
 // `feasibility`: capacity over time (normcheck/capacity.h). With --plot, one
 // SVG per subject, scenario and stock.
 int run_feasibility(const Common& c, const std::vector<std::string>& measures, const std::vector<std::string>& scenarios,
@@ -710,9 +712,17 @@ int run_report(const Common& c, const std::string& at, const std::vector<std::st
     if (v.subject >= 0 && v.status == Status::conflict)
       in.explanations.push_back(explain(*prog, v.subject, v.at, v.scenario, c.timeout_ms, a.max_cores));
   in.timeline = timeline(*prog, topt);
-  // HOOK (issue 9, capacity/feasibility): the capacity analysis adds its
-  // charts here, one render::ReportSection per measure with a capacity model,
-  // to in.feasibility; the report shows them under "Feasibility".
+  // Feasibility, where the rule files have a capacity model: per subject and
+  // scenario the verdict, the least extra capacity and a chart per stock.
+  if (prog->horizon && !prog->stocks.empty()) {
+    FeasibilityOptions fo;
+    fo.measures = measures;
+    fo.current_law = measures.empty();
+    fo.timeout_ms = c.timeout_ms;
+    if (!scenario.empty()) fo.scenarios = {scenario};
+    std::vector<std::string> unknown_f;
+    for (const auto& f : feasibility(*prog, fo, &unknown_f)) in.feasibility.push_back(render::feasibility_section(*prog, f));
+  }
   const std::string html = render::html_report(sm, *prog, in);
   if (a.html == "-") {
     std::cout << html << std::flush;

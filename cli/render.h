@@ -88,6 +88,11 @@ struct ReportInput {
   std::vector<ReportSection> feasibility;
 };
 
+// One feasibility result (a subject under a scenario) as a report section:
+// the verdict, the first failing month, the least extra capacity and a chart
+// per stock (svg_stock), every name escaped.
+ReportSection feasibility_section(const ir::Program& prog, const Feasibility& f);
+
 // One self-contained HTML document: inline CSS (with a print stylesheet) and
 // inline SVG, no script, no external resource; every text from the rule
 // files is escaped and instrument links are http(s) only.

@@ -220,4 +220,41 @@ std::string svg_stock(const ir::Program& prog, const Feasibility& f, const Stock
   return s;
 }
 
+ReportSection feasibility_section(const ir::Program& prog, const Feasibility& f) {
+  const auto& sc = prog.scenarios[static_cast<std::size_t>(f.scenario)];
+  const std::string who = f.subject < 0 ? std::string("current law") : prog.rulesets[static_cast<std::size_t>(f.subject)].id;
+  ReportSection r;
+  r.id = fmt::format("feasibility-{}-{}", f.subject < 0 ? std::string("current_law") : who, sc.name);
+  const char* verdict = f.status == FeasibilityStatus::feasible ? "feasible" : f.status == FeasibilityStatus::infeasible ? "infeasible" : "undecided";
+  r.title = fmt::format("{} under scenario {}: {}", who, sc.name, verdict);
+  std::string h = "<p>";
+  if (f.status == FeasibilityStatus::feasible) {
+    h += fmt::format("Feasible from {} to {}: every limit holds in every month.", ir::format_month(prog.horizon->first),
+                     ir::format_month(prog.horizon->last));
+  } else if (f.status == FeasibilityStatus::undecided) {
+    h += "Undecided: " + xml(f.reason);
+  } else {
+    h += fmt::format("<strong>Infeasible</strong>: first fails in {}.", ir::format_month(*f.first_failing));
+  }
+  h += "</p>\n";
+  if (!f.failing.empty()) {
+    h += "<ul>\n";
+    for (const auto& x : f.failing) h += "<li>fails: " + xml(x) + "</li>\n";
+    h += "</ul>\n";
+  }
+  if (!f.extra.empty()) {
+    h += "<p>Least extra capacity, each on its own:</p>\n<ul>\n";
+    for (const auto& e : f.extra) {
+      const std::string cap = xml(prog.capacity_name(e.capacity));
+      if (e.undecided) h += fmt::format("<li><code>{}</code>: undecided</li>\n", cap);
+      else if (!e.restores) h += fmt::format("<li><code>{}</code>: no amount of it alone restores feasibility</li>\n", cap);
+      else h += fmt::format("<li><code>{}</code>: +{} a month, needed from {}</li>\n", cap, thousands(e.amount), ir::format_month(e.from));
+    }
+    h += "</ul>\n";
+  }
+  for (const auto& tr : f.stocks) h += svg_stock(prog, f, tr);
+  r.html = std::move(h);
+  return r;
+}
+
 }  // namespace normcheck::render
