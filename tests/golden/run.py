@@ -80,6 +80,13 @@ def main():
             print(f"FAIL {name}: output differs between two runs (not deterministic)")
             failed += 1
             continue
+        # a golden file that holds today's date fails tomorrow: pin it with --at
+        import datetime
+        day = datetime.datetime.now(datetime.timezone.utc).date()
+        if any(str(day + datetime.timedelta(days=k)) in first for k in (-1, 0, 1)):
+            print(f"FAIL {name}: the output contains today's date; give the command an explicit --at (or --from/--to)")
+            failed += 1
+            continue
         if "AddressSanitizer" in first or "runtime error:" in first:
             print(f"FAIL {name}: sanitizer report\n{first}")
             failed += 1
