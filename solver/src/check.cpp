@@ -11,6 +11,7 @@
 
 #include <algorithm>
 #include <functional>
+#include <iterator>
 #include <map>
 #include <set>
 #include <tuple>
@@ -19,6 +20,7 @@
 #include <spdlog/spdlog.h>
 
 #include "checker.h"
+#include "normcheck/parallel.h"
 
 namespace normcheck {
 
@@ -75,7 +77,6 @@ Verdict check_subject(const ir::Program& prog, int subject, ir::Day at, int scen
 std::vector<Verdict> check(const ir::Program& prog, const CheckOptions& o, std::vector<std::string>* unknown,
                            std::vector<SolverQuery>* queries) {
   std::vector<Verdict> out;
-  if (o.current_law) out.push_back(check_subject(prog, -1, o.at.value_or(o.today), o.scenario, o.timeout_ms, queries));
   std::vector<int> subjects;
   if (o.measures.empty()) {
     for (std::size_t r = 0; r < prog.rulesets.size(); ++r)
@@ -90,25 +91,55 @@ std::vector<Verdict> check(const ir::Program& prog, const CheckOptions& o, std::
       subjects.push_back(r);
     }
   }
+  // one task per subject, run on the worker pool (-j); results and recorded
+  // queries are kept in subject order, whatever order the workers finish in
+  std::vector<std::pair<int, ir::Day>> tasks;
+  if (o.current_law) tasks.emplace_back(-1, o.at.value_or(o.today));
   for (int r : subjects) {
     const auto& m = prog.rulesets[static_cast<std::size_t>(r)];
-    out.push_back(check_subject(prog, r, o.at.value_or(m.effective.value_or(o.today)), o.scenario, o.timeout_ms, queries));
+    tasks.emplace_back(r, o.at.value_or(m.effective.value_or(o.today)));
   }
+  out.resize(tasks.size());
+  std::vector<std::vector<SolverQuery>> logs(tasks.size());
+  parallel_for(tasks.size(), [&](std::size_t i) {
+    out[i] = check_subject(prog, tasks[i].first, tasks[i].second, o.scenario, o.timeout_ms, queries ? &logs[i] : nullptr);
+  });
+  if (queries)
+    for (auto& l : logs) std::move(l.begin(), l.end(), std::back_inserter(*queries));
   return out;
 }
 
 std::vector<ExpectResult> run_expectations(const ir::Program& prog, ir::Day today, unsigned timeout_ms,
                                            std::vector<SolverQuery>* queries) {
+  auto date_of = [&](const ir::Expect& e) {
+    if (e.at) return *e.at;
+    if (e.subject >= 0 && prog.rulesets[static_cast<std::size_t>(e.subject)].effective)
+      return *prog.rulesets[static_cast<std::size_t>(e.subject)].effective;
+    return today;
+  };
+  // every distinct (subject, date, scenario) once, in order of first use, on
+  // the worker pool (-j); queries are recorded in that order
+  std::vector<std::tuple<int, ir::Day, int>> keys;
+  for (const auto& e : prog.expects) {
+    auto key = std::make_tuple(e.subject, date_of(e), e.scenario);
+    if (std::find(keys.begin(), keys.end(), key) == keys.end()) keys.push_back(key);
+  }
+  std::vector<Verdict> verdicts(keys.size());
+  std::vector<std::vector<SolverQuery>> logs(keys.size());
+  parallel_for(keys.size(), [&](std::size_t k) {
+    const auto& [subject, at, scenario] = keys[k];
+    verdicts[k] = check_subject(prog, subject, at, scenario, timeout_ms, queries ? &logs[k] : nullptr);
+  });
+  if (queries)
+    for (auto& l : logs) std::move(l.begin(), l.end(), std::back_inserter(*queries));
   std::map<std::tuple<int, ir::Day, int>, Verdict> cache;
+  for (std::size_t k = 0; k < keys.size(); ++k) cache.emplace(keys[k], std::move(verdicts[k]));
   std::vector<ExpectResult> out;
   for (std::size_t i = 0; i < prog.expects.size(); ++i) {
     const auto& e = prog.expects[i];
     ExpectResult r;
     r.expect = static_cast<int>(i);
-    ir::Day at = today;
-    if (e.at) at = *e.at;
-    else if (e.subject >= 0 && prog.rulesets[static_cast<std::size_t>(e.subject)].effective)
-      at = *prog.rulesets[static_cast<std::size_t>(e.subject)].effective;
+    const ir::Day at = date_of(e);
     r.at = at;
     const std::string subject = e.subject < 0 ? "current_law" : prog.rulesets[static_cast<std::size_t>(e.subject)].id;
     r.description = e.compliant     ? fmt::format("{} compliant at {}", subject, ir::format_date(at))
@@ -116,10 +147,7 @@ std::vector<ExpectResult> run_expectations(const ir::Program& prog, ir::Day toda
                                     : fmt::format("{} conflicts_with {} at {}", subject, prog.norms[static_cast<std::size_t>(e.norm)].id,
                                               ir::format_date(at));
     if (e.scenario >= 0) r.description += " under " + prog.scenarios[static_cast<std::size_t>(e.scenario)].name;
-    auto key = std::make_tuple(e.subject, at, e.scenario);
-    auto it = cache.find(key);
-    if (it == cache.end()) it = cache.emplace(key, check_subject(prog, e.subject, at, e.scenario, timeout_ms, queries)).first;
-    const Verdict& v = it->second;
+    const Verdict& v = cache.at(std::make_tuple(e.subject, at, e.scenario));
     // `conflicts_with` asks for a conflict the subject loses: an error. An
     // equal-rank conflict that lex posterior resolves in the subject's
     // favour (a warning) does not count, so that `compliant` and
