@@ -42,6 +42,7 @@ struct Common {
   std::size_t max_file_bytes = ParseOptions{}.max_file_bytes;
   std::vector<std::string> allow_import;
   unsigned jobs = 0;  // -j: workers for independent subjects (0: one per core)
+  bool fresh_solver = false;  // the naive path: a new solver per query
 };
 
 // Limits on the input and where imports may go (docs/security.md): the
@@ -393,6 +394,8 @@ void add_common(CLI::App* cmd, Common& c, bool timeout = true, const std::vector
         ->capture_default_str();
     cmd->add_option("--max-memory-mb", c.max_memory_mb, "memory limit of the solver, in MB (0: none)")->capture_default_str();
   }
+  if (timeout)
+    cmd->add_flag("--fresh-solver", c.fresh_solver, "a new solver for every query instead of reused ones (slower; for benchmarks)");
   if (parallel)
     cmd->add_option("-j,--jobs", c.jobs, "worker threads, one solver context each (0: one per core); the output is the same for every value")
         ->check(CLI::Range(0u, 1024u))
@@ -492,6 +495,7 @@ int main(int argc, char** argv) {
 
   set_solver_memory_limit(common.max_memory_mb);
   set_jobs(common.jobs);
+  set_fresh_solvers(common.fresh_solver);
   try {
     if (*check_cmd || *export_cmd) return run_check(common, at, measures, scenario);
     if (*test_cmd) return run_test(common);

@@ -43,6 +43,13 @@ unsigned g_memory_mb = 0;
 void set_solver_memory_limit(unsigned megabytes) { g_memory_mb = megabytes; }
 unsigned solver_memory_limit() { return g_memory_mb; }
 
+namespace {
+bool g_fresh_solvers = false;
+}  // namespace
+
+void set_fresh_solvers(bool fresh) { g_fresh_solvers = fresh; }
+bool fresh_solvers() { return g_fresh_solvers; }
+
 std::string undecided_reason(const std::string& solver_reason, unsigned timeout_ms) {
   // Z3 4.8 words: "timeout" or "canceled" when the time is up, "max. memory
   // exceeded" or "memout" (or an "out of memory" exception) for memory.

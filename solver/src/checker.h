@@ -4,6 +4,7 @@
 #pragma once
 
 #include <algorithm>
+#include <deque>
 #include <functional>
 #include <map>
 #include <optional>
@@ -326,14 +327,32 @@ class Checker {
   }
 
   // Every query's solver: its check() is bounded by the timeout (watchdog.h).
+  // Incremental (the default): solvers are reused within the subject, each
+  // query in its own push/pop scope on an idle one (a query made while
+  // another is alive gets another solver), so Z3 builds its solver state a
+  // few times per subject instead of once per query. fresh_solvers() (the
+  // `--fresh-solver` flag) builds a new solver for every query instead.
   TimedSolver solver() {
-    TimedSolver s(ctx_, dog_, timeout_);
+    if (fresh_solvers()) {
+      TimedSolver s(ctx_, dog_, timeout_);
+      setup(s);
+      return s;
+    }
+    std::size_t i = 0;
+    while (i < pool_.size() && pool_[i].busy) ++i;
+    if (i == pool_.size()) {
+      pool_.push_back({z3::solver(ctx_), false});
+      setup(pool_.back().solver);
+    }
+    return TimedSolver(pool_[i].solver, dog_, timeout_, &pool_[i].busy);
+  }
+
+  void setup(z3::solver& s) {
     z3::params p(ctx_);
     if (const unsigned mb = solver_memory_limit()) p.set("max_memory", mb);
     p.set("random_seed", 0u);
     s.set(p);
     for (const auto& l : off_lits_) s.add(!l);  // dropped clauses
-    return s;
   }
 
   z3::expr_vector lits_on() {
@@ -625,6 +644,11 @@ class Checker {
   std::vector<std::pair<int, z3::expr>> hypothetical_;  // derogation -> literal of a hypothetical invocation
   std::vector<SolverQuery>* log_ = nullptr;             // queries recorded (export, cross-check)
   int current_norm_ = -1;                               // the norm check_norm is on
+  struct Pooled {
+    z3::solver solver;
+    bool busy;
+  };
+  std::deque<Pooled> pool_;  // reused solvers (a deque: slots never move)
 };
 
 
