@@ -188,6 +188,13 @@ def generate(n_norms, n_measures, seed, out):
         body = [l for l in lines if not l.startswith("import ")]
         with open(os.path.join(out, f"measures{mb:03d}.norm"), "w") as f:
             f.write("\n".join(body[:1] + imports + body[1:]) + "\n")
+    # one expectation per measure, for `normcheck test`
+    lines = ['// Synthetic benchmark expectations (bench/gen.py).', 'import "domain.norm"']
+    lines += [f'import "measures{mb:03d}.norm"' for mb in range((n_measures + per_file - 1) // per_file)]
+    for name, a in answers["measures"].items():
+        lines.append(f"expect {name} conflicts_with {a['conflicts'][0]}" if a["conflicts"] else f"expect {name} compliant")
+    with open(os.path.join(out, "expect.norm"), "w") as f:
+        f.write("\n".join(lines) + "\n")
     with open(os.path.join(out, "answers.json"), "w") as f:
         json.dump(answers, f, indent=1, sort_keys=True)
     return answers
