@@ -59,12 +59,30 @@ std::string undecided_reason(const std::string& solver_reason, unsigned timeout_
   return solver_reason;
 }
 
-Verdict check_subject(const ir::Program& prog, int subject, ir::Day at, int scenario, unsigned timeout_ms,
-                      std::vector<SolverQuery>* queries) {
+namespace {
+
+// Current law with more norms in force than this is checked in parts of this
+// many consecutive norms, each part with its own context, so that -j can
+// share one large subject among workers. The parts do not depend on -j, so
+// neither does the output; smaller subjects are one part, as before.
+constexpr std::size_t kPartNorms = 256;
+
+struct Unit {
+  std::size_t subject;   // index into the subjects run
+  std::vector<int> only;  // the norms of this part; empty: all of them
+};
+
+struct Part {
+  Verdict verdict;
+  bool failed = false;  // the solver failed: the verdict is that failure alone
+};
+
+Part check_part(const ir::Program& prog, int subject, ir::Day at, int scenario, unsigned timeout_ms, const std::vector<int>& only,
+                std::vector<SolverQuery>* queries) {
   try {
     Checker c(prog, subject, at, scenario, timeout_ms);
     c.record_queries(queries);
-    return c.run();
+    return {c.run(only.empty() ? nullptr : &only), false};
   } catch (const z3::exception& e) {
     Verdict v;
     v.subject = subject;
@@ -77,8 +95,67 @@ Verdict check_subject(const ir::Program& prog, int subject, ir::Day at, int scen
     f.reason = undecided_reason(e.msg(), timeout_ms);
     if (f.reason == e.msg()) f.reason = fmt::format("solver error: {}", e.msg());
     v.findings.push_back(std::move(f));
-    return v;
+    return {std::move(v), true};
   }
+}
+
+// Every SUBJECT (subject, date, scenario) checked, split into parts, all parts
+// on the worker pool; verdicts and recorded queries in subject order.
+std::vector<Verdict> check_subjects(const ir::Program& prog, const std::vector<std::tuple<int, ir::Day, int>>& subjects, unsigned timeout_ms,
+                                    std::vector<SolverQuery>* queries) {
+  std::vector<Unit> units;
+  for (std::size_t i = 0; i < subjects.size(); ++i) {
+    const auto& [subject, at, scenario] = subjects[i];
+    std::vector<int> norms;
+    if (subject < 0)
+      for (std::size_t n = 0; n < prog.norms.size(); ++n) {
+        const auto& norm = prog.norms[n];
+        if (!norm.derogation && norm.modality && norm.period.contains(at)) norms.push_back(static_cast<int>(n));
+      }
+    if (norms.size() <= kPartNorms) {
+      units.push_back({i, {}});
+      continue;
+    }
+    for (std::size_t k = 0; k < norms.size(); k += kPartNorms)
+      units.push_back({i, std::vector<int>(norms.begin() + static_cast<std::ptrdiff_t>(k),
+                                           norms.begin() + static_cast<std::ptrdiff_t>(std::min(norms.size(), k + kPartNorms)))});
+  }
+  std::vector<Part> parts(units.size());
+  std::vector<std::vector<SolverQuery>> logs(units.size());
+  parallel_for(units.size(), [&](std::size_t u) {
+    const auto& [subject, at, scenario] = subjects[units[u].subject];
+    parts[u] = check_part(prog, subject, at, scenario, timeout_ms, units[u].only, queries ? &logs[u] : nullptr);
+  });
+  if (queries)
+    for (auto& l : logs) std::move(l.begin(), l.end(), std::back_inserter(*queries));
+  std::vector<Verdict> out(subjects.size());
+  std::vector<bool> started(subjects.size(), false), failed(subjects.size(), false);
+  for (std::size_t u = 0; u < units.size(); ++u) {
+    const std::size_t i = units[u].subject;
+    Part& p = parts[u];
+    if (failed[i]) continue;
+    if (p.failed || !started[i]) {
+      // the first part, or a failure, which stands for the whole subject as before
+      out[i] = std::move(p.verdict);
+      started[i] = true;
+      failed[i] = p.failed;
+      continue;
+    }
+    Verdict& v = out[i];
+    v.norms_checked += p.verdict.norms_checked;
+    std::move(p.verdict.findings.begin(), p.verdict.findings.end(), std::back_inserter(v.findings));
+    std::move(p.verdict.preexisting.begin(), p.verdict.preexisting.end(), std::back_inserter(v.preexisting));
+    std::move(p.verdict.relies_on.begin(), p.verdict.relies_on.end(), std::back_inserter(v.relies_on));
+    Checker::set_status(v);
+  }
+  return out;
+}
+
+}  // namespace
+
+Verdict check_subject(const ir::Program& prog, int subject, ir::Day at, int scenario, unsigned timeout_ms,
+                      std::vector<SolverQuery>* queries) {
+  return check_subjects(prog, {std::make_tuple(subject, at, scenario)}, timeout_ms, queries).front();
 }
 
 std::vector<Verdict> check(const ir::Program& prog, const CheckOptions& o, std::vector<std::string>* unknown,
@@ -100,19 +177,13 @@ std::vector<Verdict> check(const ir::Program& prog, const CheckOptions& o, std::
   }
   // one task per subject, run on the worker pool (-j); results and recorded
   // queries are kept in subject order, whatever order the workers finish in
-  std::vector<std::pair<int, ir::Day>> tasks;
-  if (o.current_law) tasks.emplace_back(-1, o.at.value_or(o.today));
+  std::vector<std::tuple<int, ir::Day, int>> tasks;
+  if (o.current_law) tasks.emplace_back(-1, o.at.value_or(o.today), o.scenario);
   for (int r : subjects) {
     const auto& m = prog.rulesets[static_cast<std::size_t>(r)];
-    tasks.emplace_back(r, o.at.value_or(m.effective.value_or(o.today)));
+    tasks.emplace_back(r, o.at.value_or(m.effective.value_or(o.today)), o.scenario);
   }
-  out.resize(tasks.size());
-  std::vector<std::vector<SolverQuery>> logs(tasks.size());
-  parallel_for(tasks.size(), [&](std::size_t i) {
-    out[i] = check_subject(prog, tasks[i].first, tasks[i].second, o.scenario, o.timeout_ms, queries ? &logs[i] : nullptr);
-  });
-  if (queries)
-    for (auto& l : logs) std::move(l.begin(), l.end(), std::back_inserter(*queries));
+  out = check_subjects(prog, tasks, o.timeout_ms, queries);
   return out;
 }
 
@@ -131,14 +202,7 @@ std::vector<ExpectResult> run_expectations(const ir::Program& prog, ir::Day toda
     auto key = std::make_tuple(e.subject, date_of(e), e.scenario);
     if (std::find(keys.begin(), keys.end(), key) == keys.end()) keys.push_back(key);
   }
-  std::vector<Verdict> verdicts(keys.size());
-  std::vector<std::vector<SolverQuery>> logs(keys.size());
-  parallel_for(keys.size(), [&](std::size_t k) {
-    const auto& [subject, at, scenario] = keys[k];
-    verdicts[k] = check_subject(prog, subject, at, scenario, timeout_ms, queries ? &logs[k] : nullptr);
-  });
-  if (queries)
-    for (auto& l : logs) std::move(l.begin(), l.end(), std::back_inserter(*queries));
+  std::vector<Verdict> verdicts = check_subjects(prog, keys, timeout_ms, queries);
   std::map<std::tuple<int, ir::Day, int>, Verdict> cache;
   for (std::size_t k = 0; k < keys.size(); ++k) cache.emplace(keys[k], std::move(verdicts[k]));
   std::vector<ExpectResult> out;

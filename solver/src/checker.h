@@ -147,7 +147,9 @@ class Checker {
     return text;
   }
 
-  Verdict run() {
+  // Checks every relevant norm in force, or only the norms in ONLY (a part of
+  // current law's check, see check.cpp).
+  Verdict run(const std::vector<int>* only = nullptr) {
     Verdict v;
     v.subject = subject_;
     v.at = at_;
@@ -158,16 +160,22 @@ class Checker {
         v.notes.push_back(fmt::format("the measure takes effect on {}; it is checked as if it applied on {}",
                                       ir::format_date(*m.effective), ir::format_date(at_)));
     }
-    for (std::size_t n = 0; n < prog_.norms.size(); ++n) {
+    for (std::size_t k = 0, end = only ? only->size() : prog_.norms.size(); k < end; ++k) {
+      const std::size_t n = only ? static_cast<std::size_t>((*only)[k]) : k;
       const auto& norm = prog_.norms[n];
       if (norm.derogation || !norm.modality || !norm.period.contains(at_)) continue;
       if (!relevant(norm)) continue;
       ++v.norms_checked;
       check_norm(static_cast<int>(n), v);
     }
-    if (v.norms_checked == 0)
+    if (v.norms_checked == 0 && !only)
       v.notes.push_back(fmt::format("no norm in force on {} depends on what {} changes", ir::format_date(at_),
                                     subject_ < 0 ? std::string("current law") : "this measure"));
+    set_status(v);
+    return v;
+  }
+
+  static void set_status(Verdict& v) {
     bool undecided = false, conflict = false, gaps = false;
     for (const auto& f : v.findings) {
       if (f.kind == FindingKind::undecided) undecided = true;
@@ -175,7 +183,6 @@ class Checker {
       if (f.kind == FindingKind::gap) gaps = true;
     }
     v.status = conflict ? Status::conflict : undecided ? Status::undecided : gaps ? Status::gaps : Status::compliant;
-    return v;
   }
 
  // internals, used by the other analyses in this directory

@@ -17,7 +17,8 @@ unsigned jobs();
 // N; one job runs on the calling thread). FN(i) must touch only its own
 // result slot and build its own Z3 context: Z3 objects of one context are
 // never shared with another thread. If calls throw, the exception of the
-// lowest index is rethrown after every worker has stopped.
+// lowest index is rethrown after every worker has stopped. Called from inside
+// a task, it runs on that task's thread.
 void parallel_for(std::size_t n, const std::function<void(std::size_t)>& fn);
 
 }  // namespace normcheck
