@@ -4,7 +4,7 @@
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 NORMCHECK := build/release/cli/normcheck
 
-.PHONY: deps release debug asan fuzz-build fuzz fuzz-smoke demo test asan-test golden format clean
+.PHONY: deps release debug asan fuzz-build fuzz fuzz-smoke demo test asan-test golden format clean bench bench-deps
 
 deps:
 	@bash scripts/install-deps.sh
@@ -44,6 +44,17 @@ test: release
 
 asan-test: asan
 	@ctest --preset asan -j $(JOBS)
+
+# Benchmarks (bench/README.md, results in bench/RESULTS.md): the full matrix
+# N in 100..100000 norms, M in 10..1000 measures, medians of 5 runs; it takes
+# hours on a small machine. BENCH_ARGS=--quick runs a small matrix in minutes.
+# Never part of `make test`. Installs the z3 binary and python3-z3 if missing.
+BENCH_ARGS ?=
+bench-deps:
+	@bash scripts/install-bench-deps.sh
+
+bench: release bench-deps
+	@python3 bench/run.py --bin $(NORMCHECK) --out build/bench $(BENCH_ARGS)
 
 # Regenerate every golden file from the current build; review the diff.
 golden: release

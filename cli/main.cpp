@@ -28,6 +28,7 @@
 #include "normcheck/load.h"
 #include "git_source.h"
 #include "normcheck/timeline.h"
+#include "normcheck/parallel.h"
 #include "lsp.h"
 #include "render.h"
 #include "second_opinion.h"
@@ -48,6 +49,8 @@ struct Common {
   unsigned max_memory_mb = 4096;
   std::size_t max_file_bytes = ParseOptions{}.max_file_bytes;
   std::vector<std::string> allow_import;
+  unsigned jobs = 0;  // -j: workers for independent subjects (0: one per core)
+  bool fresh_solver = false;  // the naive path: a new solver per query
 };
 
 // Limits on the input and where imports may go (docs/security.md): the
@@ -167,10 +170,13 @@ int run_explain(const Common& c, const std::string& at, const std::vector<std::s
     if (measures.empty())
       for (std::size_t r = 0; r < prog->rulesets.size(); ++r)
         if (prog->rulesets[r].measure) subjects.push_back(static_cast<int>(r));
-    for (int r : subjects) {
-      const auto& m = prog->rulesets[static_cast<std::size_t>(r)];
-      out.push_back(explain(*prog, r, day.value_or(m.effective.value_or(today())), scen, c.timeout_ms, max_cores));
-    }
+    // one measure per task on the worker pool (-j), kept in measure order
+    out.resize(subjects.size());
+    const ir::Day now = today();
+    parallel_for(subjects.size(), [&](std::size_t i) {
+      const auto& m = prog->rulesets[static_cast<std::size_t>(subjects[i])];
+      out[i] = explain(*prog, subjects[i], day.value_or(m.effective.value_or(now)), scen, c.timeout_ms, max_cores);
+    });
   }
   if (c.format == "json") {
     std::cout << render::json_explain(sm, prog ? &*prog : nullptr, diags.items(), out);
@@ -745,7 +751,8 @@ int run_report(const Common& c, const std::string& at, const std::vector<std::st
   return findings ? kFindings : undecided ? kUndecided : kClean;
 }
 
-void add_common(CLI::App* cmd, Common& c, bool timeout = true, const std::vector<std::string>& formats = {"text", "json"}) {
+void add_common(CLI::App* cmd, Common& c, bool timeout = true, const std::vector<std::string>& formats = {"text", "json"},
+                bool parallel = false) {
   cmd->add_option("PATH", c.paths, "rule files, or directories searched for *.norm")->required();
   if (!formats.empty())
     cmd->add_option("--format", c.format, "output format")->check(CLI::IsMember(formats))->capture_default_str();
@@ -756,6 +763,12 @@ void add_common(CLI::App* cmd, Common& c, bool timeout = true, const std::vector
         ->capture_default_str();
     cmd->add_option("--max-memory-mb", c.max_memory_mb, "memory limit of the solver, in MB (0: none)")->capture_default_str();
   }
+  if (timeout)
+    cmd->add_flag("--fresh-solver", c.fresh_solver, "a new solver for every query instead of reused ones (slower; for benchmarks)");
+  if (parallel)
+    cmd->add_option("-j,--jobs", c.jobs, "worker threads, one solver context each (0: one per core); the output is the same for every value")
+        ->check(CLI::Range(0u, 1024u))
+        ->capture_default_str();
   cmd->add_option("--max-file-size", c.max_file_bytes, "largest rule file read, in bytes (suffixes KiB, MiB allowed)")
       ->transform(CLI::AsSizeValue(false))
       ->check(CLI::Range(std::size_t{1}, std::size_t{1} << 31))
@@ -778,14 +791,14 @@ int main(int argc, char** argv) {
   std::string at, scenario;
   std::vector<std::string> measures;
   auto* check_cmd = app.add_subcommand("check", "check measures and current law against the norms in force at a date");
-  add_common(check_cmd, common, true, {"text", "json", "sarif"});
+  add_common(check_cmd, common, true, {"text", "json", "sarif"}, true);
   check_cmd->add_option("--at", at, "check date YYYY-MM-DD (default: each measure's effective date; today for current law)");
   check_cmd->add_option("--measure", measures, "check only this measure (repeatable)")->allow_extra_args(false);
   check_cmd->add_option("--scenario", scenario, "assume the named scenario");
   check_cmd->add_flag("--cross-check", common.cross_check, "re-decide every solver query with cvc5; a disagreement exits 2");
 
   auto* export_cmd = app.add_subcommand("export", "write the solver queries a `check` runs as SMT-LIB2 files, one per query");
-  add_common(export_cmd, common);
+  add_common(export_cmd, common, true, {"text", "json"}, true);
   export_cmd->add_option("--smt2", common.smt2_dir, "the directory to write them to")->required();
   export_cmd->add_option("--at", at, "check date YYYY-MM-DD, as for `check`");
   export_cmd->add_option("--measure", measures, "only this measure's queries (repeatable)")->allow_extra_args(false);
@@ -793,7 +806,7 @@ int main(int argc, char** argv) {
 
   std::size_t max_cores = 100;
   auto* explain_cmd = app.add_subcommand("explain", "every minimal conflict of a measure, every minimal repair, and the nearest lawful values");
-  add_common(explain_cmd, common);
+  add_common(explain_cmd, common, true, {"text", "json"}, true);
   explain_cmd->add_option("--at", at, "date YYYY-MM-DD (default: each measure's effective date)");
   explain_cmd->add_option("--measure", measures, "explain only this measure (repeatable)")->allow_extra_args(false);
   explain_cmd->add_option("--scenario", scenario, "assume the named scenario");
@@ -830,7 +843,7 @@ int main(int argc, char** argv) {
   diff_cmd->add_flag("--no-verdicts", diff_args.no_verdicts, "compare decisions only, not the verdicts of `check`");
 
   auto* test_cmd = app.add_subcommand("test", "run every `expect` in the rule files; last line `N passed, N failed`");
-  add_common(test_cmd, common, true, {"text", "json", "sarif", "junit"});
+  add_common(test_cmd, common, true, {"text", "json", "sarif", "junit"}, true);
   test_cmd->add_flag("--cross-check", common.cross_check, "re-decide every solver query with cvc5; a disagreement exits 2");
 
   TimelineArgs tl_args;
@@ -895,6 +908,8 @@ int main(int argc, char** argv) {
   spdlog::set_level(verbose ? spdlog::level::debug : spdlog::level::warn);
 
   set_solver_memory_limit(common.max_memory_mb);
+  set_jobs(common.jobs);
+  set_fresh_solvers(common.fresh_solver);
   try {
     if (*check_cmd || *export_cmd) return run_check(common, at, measures, scenario);
     if (*test_cmd) return run_test(common);

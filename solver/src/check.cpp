@@ -11,6 +11,7 @@
 
 #include <algorithm>
 #include <functional>
+#include <iterator>
 #include <map>
 #include <set>
 #include <tuple>
@@ -20,6 +21,7 @@
 
 #include "checker.h"
 #include "normcheck/capacity.h"
+#include "normcheck/parallel.h"
 
 namespace normcheck {
 
@@ -42,6 +44,13 @@ unsigned g_memory_mb = 0;
 void set_solver_memory_limit(unsigned megabytes) { g_memory_mb = megabytes; }
 unsigned solver_memory_limit() { return g_memory_mb; }
 
+namespace {
+bool g_fresh_solvers = false;
+}  // namespace
+
+void set_fresh_solvers(bool fresh) { g_fresh_solvers = fresh; }
+bool fresh_solvers() { return g_fresh_solvers; }
+
 std::string undecided_reason(const std::string& solver_reason, unsigned timeout_ms) {
   // Z3 4.8 words: "timeout" or "canceled" when the time is up, "max. memory
   // exceeded" or "memout" (or an "out of memory" exception) for memory.
@@ -51,12 +60,30 @@ std::string undecided_reason(const std::string& solver_reason, unsigned timeout_
   return solver_reason;
 }
 
-Verdict check_subject(const ir::Program& prog, int subject, ir::Day at, int scenario, unsigned timeout_ms,
-                      std::vector<SolverQuery>* queries) {
+namespace {
+
+// Current law with more norms in force than this is checked in parts of this
+// many consecutive norms, each part with its own context, so that -j can
+// share one large subject among workers. The parts do not depend on -j, so
+// neither does the output; smaller subjects are one part, as before.
+constexpr std::size_t kPartNorms = 256;
+
+struct Unit {
+  std::size_t subject;   // index into the subjects run
+  std::vector<int> only;  // the norms of this part; empty: all of them
+};
+
+struct Part {
+  Verdict verdict;
+  bool failed = false;  // the solver failed: the verdict is that failure alone
+};
+
+Part check_part(const ir::Program& prog, int subject, ir::Day at, int scenario, unsigned timeout_ms, const std::vector<int>& only,
+                std::vector<SolverQuery>* queries) {
   try {
     Checker c(prog, subject, at, scenario, timeout_ms);
     c.record_queries(queries);
-    return c.run();
+    return {c.run(only.empty() ? nullptr : &only), false};
   } catch (const z3::exception& e) {
     Verdict v;
     v.subject = subject;
@@ -69,14 +96,72 @@ Verdict check_subject(const ir::Program& prog, int subject, ir::Day at, int scen
     f.reason = undecided_reason(e.msg(), timeout_ms);
     if (f.reason == e.msg()) f.reason = fmt::format("solver error: {}", e.msg());
     v.findings.push_back(std::move(f));
-    return v;
+    return {std::move(v), true};
   }
+}
+
+// Every SUBJECT (subject, date, scenario) checked, split into parts, all parts
+// on the worker pool; verdicts and recorded queries in subject order.
+std::vector<Verdict> check_subjects(const ir::Program& prog, const std::vector<std::tuple<int, ir::Day, int>>& subjects, unsigned timeout_ms,
+                                    std::vector<SolverQuery>* queries) {
+  std::vector<Unit> units;
+  for (std::size_t i = 0; i < subjects.size(); ++i) {
+    const auto& [subject, at, scenario] = subjects[i];
+    std::vector<int> norms;
+    if (subject < 0)
+      for (std::size_t n = 0; n < prog.norms.size(); ++n) {
+        const auto& norm = prog.norms[n];
+        if (!norm.derogation && norm.modality && norm.period.contains(at)) norms.push_back(static_cast<int>(n));
+      }
+    if (norms.size() <= kPartNorms) {
+      units.push_back({i, {}});
+      continue;
+    }
+    for (std::size_t k = 0; k < norms.size(); k += kPartNorms)
+      units.push_back({i, std::vector<int>(norms.begin() + static_cast<std::ptrdiff_t>(k),
+                                           norms.begin() + static_cast<std::ptrdiff_t>(std::min(norms.size(), k + kPartNorms)))});
+  }
+  std::vector<Part> parts(units.size());
+  std::vector<std::vector<SolverQuery>> logs(units.size());
+  parallel_for(units.size(), [&](std::size_t u) {
+    const auto& [subject, at, scenario] = subjects[units[u].subject];
+    parts[u] = check_part(prog, subject, at, scenario, timeout_ms, units[u].only, queries ? &logs[u] : nullptr);
+  });
+  if (queries)
+    for (auto& l : logs) std::move(l.begin(), l.end(), std::back_inserter(*queries));
+  std::vector<Verdict> out(subjects.size());
+  std::vector<bool> started(subjects.size(), false), failed(subjects.size(), false);
+  for (std::size_t u = 0; u < units.size(); ++u) {
+    const std::size_t i = units[u].subject;
+    Part& p = parts[u];
+    if (failed[i]) continue;
+    if (p.failed || !started[i]) {
+      // the first part, or a failure, which stands for the whole subject as before
+      out[i] = std::move(p.verdict);
+      started[i] = true;
+      failed[i] = p.failed;
+      continue;
+    }
+    Verdict& v = out[i];
+    v.norms_checked += p.verdict.norms_checked;
+    std::move(p.verdict.findings.begin(), p.verdict.findings.end(), std::back_inserter(v.findings));
+    std::move(p.verdict.preexisting.begin(), p.verdict.preexisting.end(), std::back_inserter(v.preexisting));
+    std::move(p.verdict.relies_on.begin(), p.verdict.relies_on.end(), std::back_inserter(v.relies_on));
+    Checker::set_status(v);
+  }
+  return out;
+}
+
+}  // namespace
+
+Verdict check_subject(const ir::Program& prog, int subject, ir::Day at, int scenario, unsigned timeout_ms,
+                      std::vector<SolverQuery>* queries) {
+  return check_subjects(prog, {std::make_tuple(subject, at, scenario)}, timeout_ms, queries).front();
 }
 
 std::vector<Verdict> check(const ir::Program& prog, const CheckOptions& o, std::vector<std::string>* unknown,
                            std::vector<SolverQuery>* queries) {
   std::vector<Verdict> out;
-  if (o.current_law) out.push_back(check_subject(prog, -1, o.at.value_or(o.today), o.scenario, o.timeout_ms, queries));
   std::vector<int> subjects;
   if (o.measures.empty()) {
     for (std::size_t r = 0; r < prog.rulesets.size(); ++r)
@@ -91,17 +176,38 @@ std::vector<Verdict> check(const ir::Program& prog, const CheckOptions& o, std::
       subjects.push_back(r);
     }
   }
+  // one task per subject, run on the worker pool (-j); results and recorded
+  // queries are kept in subject order, whatever order the workers finish in
+  std::vector<std::tuple<int, ir::Day, int>> tasks;
+  if (o.current_law) tasks.emplace_back(-1, o.at.value_or(o.today), o.scenario);
   for (int r : subjects) {
     const auto& m = prog.rulesets[static_cast<std::size_t>(r)];
-    out.push_back(check_subject(prog, r, o.at.value_or(m.effective.value_or(o.today)), o.scenario, o.timeout_ms, queries));
+    tasks.emplace_back(r, o.at.value_or(m.effective.value_or(o.today)), o.scenario);
   }
+  out = check_subjects(prog, tasks, o.timeout_ms, queries);
   return out;
 }
 
 std::vector<ExpectResult> run_expectations(const ir::Program& prog, ir::Day today, unsigned timeout_ms,
                                            std::vector<SolverQuery>* queries, std::vector<Verdict>* verdicts) {
+  auto date_of = [&](const ir::Expect& e) {
+    if (e.at) return *e.at;
+    if (e.subject >= 0 && prog.rulesets[static_cast<std::size_t>(e.subject)].effective)
+      return *prog.rulesets[static_cast<std::size_t>(e.subject)].effective;
+    return today;
+  };
+  // every distinct (subject, date, scenario) once, in order of first use, on
+  // the worker pool (-j); queries are recorded in that order
+  std::vector<std::tuple<int, ir::Day, int>> keys;
+  for (const auto& e : prog.expects) {
+    if (e.feasibility != 0) continue;  // decided over the horizon, below
+    auto key = std::make_tuple(e.subject, date_of(e), e.scenario);
+    if (std::find(keys.begin(), keys.end(), key) == keys.end()) keys.push_back(key);
+  }
+  std::vector<Verdict> checked = check_subjects(prog, keys, timeout_ms, queries);
+  if (verdicts) verdicts->insert(verdicts->end(), checked.begin(), checked.end());
   std::map<std::tuple<int, ir::Day, int>, Verdict> cache;
-  std::vector<std::tuple<int, ir::Day, int>> order;
+  for (std::size_t k = 0; k < keys.size(); ++k) cache.emplace(keys[k], std::move(checked[k]));
   std::vector<ExpectResult> out;
   for (std::size_t i = 0; i < prog.expects.size(); ++i) {
     const auto& e = prog.expects[i];
@@ -127,10 +233,7 @@ std::vector<ExpectResult> run_expectations(const ir::Program& prog, ir::Day toda
       out.push_back(std::move(r));
       continue;
     }
-    ir::Day at = today;
-    if (e.at) at = *e.at;
-    else if (e.subject >= 0 && prog.rulesets[static_cast<std::size_t>(e.subject)].effective)
-      at = *prog.rulesets[static_cast<std::size_t>(e.subject)].effective;
+    const ir::Day at = date_of(e);
     r.at = at;
     const std::string subject = e.subject < 0 ? "current_law" : prog.rulesets[static_cast<std::size_t>(e.subject)].id;
     r.description = e.compliant     ? fmt::format("{} compliant at {}", subject, ir::format_date(at))
@@ -138,13 +241,7 @@ std::vector<ExpectResult> run_expectations(const ir::Program& prog, ir::Day toda
                                     : fmt::format("{} conflicts_with {} at {}", subject, prog.norms[static_cast<std::size_t>(e.norm)].id,
                                               ir::format_date(at));
     if (e.scenario >= 0) r.description += " under " + prog.scenarios[static_cast<std::size_t>(e.scenario)].name;
-    auto key = std::make_tuple(e.subject, at, e.scenario);
-    auto it = cache.find(key);
-    if (it == cache.end()) {
-      it = cache.emplace(key, check_subject(prog, e.subject, at, e.scenario, timeout_ms, queries)).first;
-      order.push_back(key);
-    }
-    const Verdict& v = it->second;
+    const Verdict& v = cache.at(std::make_tuple(e.subject, at, e.scenario));
     // `conflicts_with` asks for a conflict the subject loses: an error. An
     // equal-rank conflict that lex posterior resolves in the subject's
     // favour (a warning) does not count, so that `compliant` and
@@ -195,8 +292,6 @@ std::vector<ExpectResult> run_expectations(const ir::Program& prog, ir::Day toda
     }
     out.push_back(std::move(r));
   }
-  if (verdicts)
-    for (const auto& k : order) verdicts->push_back(cache.at(k));
   return out;
 }
 

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <algorithm>
+#include <deque>
 #include <functional>
 #include <map>
 #include <optional>
@@ -146,7 +147,9 @@ class Checker {
     return text;
   }
 
-  Verdict run() {
+  // Checks every relevant norm in force, or only the norms in ONLY (a part of
+  // current law's check, see check.cpp).
+  Verdict run(const std::vector<int>* only = nullptr) {
     Verdict v;
     v.subject = subject_;
     v.at = at_;
@@ -157,7 +160,8 @@ class Checker {
         v.notes.push_back(fmt::format("the measure takes effect on {}; it is checked as if it applied on {}",
                                       ir::format_date(*m.effective), ir::format_date(at_)));
     }
-    for (std::size_t n = 0; n < prog_.norms.size(); ++n) {
+    for (std::size_t k = 0, end = only ? only->size() : prog_.norms.size(); k < end; ++k) {
+      const std::size_t n = only ? static_cast<std::size_t>((*only)[k]) : k;
       const auto& norm = prog_.norms[n];
       if (norm.derogation || !norm.modality || !norm.period.contains(at_)) continue;
       if (!relevant(norm)) continue;
@@ -165,9 +169,14 @@ class Checker {
       v.checked.push_back(static_cast<int>(n));
       check_norm(static_cast<int>(n), v);
     }
-    if (v.norms_checked == 0)
+    if (v.norms_checked == 0 && !only)
       v.notes.push_back(fmt::format("no norm in force on {} depends on what {} changes", ir::format_date(at_),
                                     subject_ < 0 ? std::string("current law") : "this measure"));
+    set_status(v);
+    return v;
+  }
+
+  static void set_status(Verdict& v) {
     bool undecided = false, conflict = false, gaps = false;
     for (const auto& f : v.findings) {
       if (f.kind == FindingKind::undecided) undecided = true;
@@ -175,7 +184,6 @@ class Checker {
       if (f.kind == FindingKind::gap) gaps = true;
     }
     v.status = conflict ? Status::conflict : undecided ? Status::undecided : gaps ? Status::gaps : Status::compliant;
-    return v;
   }
 
  // internals, used by the other analyses in this directory
@@ -327,14 +335,32 @@ class Checker {
   }
 
   // Every query's solver: its check() is bounded by the timeout (watchdog.h).
+  // Incremental (the default): solvers are reused within the subject, each
+  // query in its own push/pop scope on an idle one (a query made while
+  // another is alive gets another solver), so Z3 builds its solver state a
+  // few times per subject instead of once per query. fresh_solvers() (the
+  // `--fresh-solver` flag) builds a new solver for every query instead.
   TimedSolver solver() {
-    TimedSolver s(ctx_, dog_, timeout_);
+    if (fresh_solvers()) {
+      TimedSolver s(ctx_, dog_, timeout_);
+      setup(s);
+      return s;
+    }
+    std::size_t i = 0;
+    while (i < pool_.size() && pool_[i].busy) ++i;
+    if (i == pool_.size()) {
+      pool_.push_back({z3::solver(ctx_), false});
+      setup(pool_.back().solver);
+    }
+    return TimedSolver(pool_[i].solver, dog_, timeout_, &pool_[i].busy);
+  }
+
+  void setup(z3::solver& s) {
     z3::params p(ctx_);
     if (const unsigned mb = solver_memory_limit()) p.set("max_memory", mb);
     p.set("random_seed", 0u);
     s.set(p);
     for (const auto& l : off_lits_) s.add(!l);  // dropped clauses
-    return s;
   }
 
   z3::expr_vector lits_on() {
@@ -634,6 +660,11 @@ class Checker {
   std::vector<std::pair<int, z3::expr>> hypothetical_;  // derogation -> literal of a hypothetical invocation
   std::vector<SolverQuery>* log_ = nullptr;             // queries recorded (export, cross-check)
   int current_norm_ = -1;                               // the norm check_norm is on
+  struct Pooled {
+    z3::solver solver;
+    bool busy;
+  };
+  std::deque<Pooled> pool_;  // reused solvers (a deque: slots never move)
 };
 
 

@@ -94,9 +94,30 @@ class Watchdog {
 // A solver whose check() runs under a Watchdog; reason_unknown() says
 // `timeout` when the watchdog interrupted it. Keep the static type (`auto s =
 // ck.solver()`): a z3::solver copy would check without any time limit.
+//
+// A TimedSolver may also be a scope on a reused solver (Checker's pool): it
+// pushes when made and, when it goes, pops and hands the solver back, so a
+// query sees only its own assertions but Z3 keeps its solver state.
 class TimedSolver : public z3::solver {
  public:
   TimedSolver(z3::context& ctx, Watchdog& dog, unsigned ms) : z3::solver(ctx), dog_(&dog), ms_(ms) {}
+  TimedSolver(const z3::solver& shared, Watchdog& dog, unsigned ms, bool* busy) : z3::solver(shared), dog_(&dog), ms_(ms), busy_(busy) {
+    *busy_ = true;
+    push();
+  }
+  TimedSolver(TimedSolver&& o) noexcept : z3::solver(o), dog_(o.dog_), ms_(o.ms_), busy_(o.busy_) { o.busy_ = nullptr; }
+  TimedSolver(const TimedSolver&) = delete;
+  TimedSolver& operator=(const TimedSolver&) = delete;
+  ~TimedSolver() {
+    if (!busy_) return;
+    try {
+      pop();
+    } catch (const z3::exception&) {
+      // the solver is left as it is; it is not handed back
+      return;
+    }
+    *busy_ = false;
+  }
   z3::check_result check() { return dog_->run(ms_, [&] { return z3::solver::check(); }); }
   z3::check_result check(const z3::expr_vector& assumptions) {
     return dog_->run(ms_, [&] { return z3::solver::check(assumptions); });
@@ -106,6 +127,7 @@ class TimedSolver : public z3::solver {
  private:
   Watchdog* dog_;
   unsigned ms_;
+  bool* busy_ = nullptr;  // a pooled solver: its slot's "in use" flag
 };
 
 }  // namespace normcheck::detail

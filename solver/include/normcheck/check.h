@@ -136,6 +136,12 @@ std::vector<ExpectResult> run_expectations(const ir::Program& prog, ir::Day toda
 void set_solver_memory_limit(unsigned megabytes);
 unsigned solver_memory_limit();
 
+// The naive path, for measuring (`--fresh-solver`): a new solver for every
+// query instead of reused solvers with one push/pop scope per query.
+// Process-wide; set it once before any analysis.
+void set_fresh_solvers(bool fresh);
+bool fresh_solvers();
+
 // The reason shown for an undecided query, from the solver's own words:
 // "solver timeout after N ms", "solver memory limit of N MB reached", or the
 // solver's text when it is something else (e.g. incomplete arithmetic).
