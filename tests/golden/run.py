@@ -47,7 +47,7 @@ def run_case(binary, name):
                 cwd = os.getcwd()
                 os.chdir(tmp)
                 try:
-                    exec(compile(code, gen, "exec"), {"__name__": "gen"})
+                    exec(compile(code, gen, "exec"), {"__name__": "gen", "__file__": gen})
                 finally:
                     os.chdir(cwd)
                 p = subprocess.run([binary] + args, cwd=tmp, env=env, input=stdin, capture_output=True, timeout=300)
