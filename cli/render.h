@@ -81,10 +81,9 @@ struct ReportInput {
   std::vector<Verdict> verdicts;          // as `check` computes them: the summary table
   std::vector<Explanation> explanations;  // of the measures in conflict: minimal conflicts and repairs
   Timeline timeline;                      // the timeline chart
-  // HOOK for the capacity/feasibility analysis (issue 9): its charts, one
-  // section per measure with a capacity model, go here and are shown between
-  // the conflicts and the timeline under "Feasibility". Empty: no such
-  // section (no capacity model).
+  // The capacity analysis (feasibility_section): one section per subject and
+  // scenario, shown between the conflicts and the timeline under
+  // "Feasibility". Empty: no such section (no capacity model).
   std::vector<ReportSection> feasibility;
 };
 

@@ -459,7 +459,7 @@ std::string html_report(const SourceManager& sm, const ir::Program& prog, const 
   if (!any) o += "<p>No subject has a finding.</p>\n";
   o += "</section>\n";
 
-  // HOOK: feasibility charts of the capacity analysis (ReportInput::feasibility).
+  // feasibility charts of the capacity analysis (ReportInput::feasibility)
   if (!in.feasibility.empty()) {
     o += "<section id=\"feasibility\">\n<h2>Feasibility</h2>\n";
     for (const auto& s : in.feasibility)
