@@ -93,21 +93,6 @@ std::string until_text(const Timeline& t, std::size_t last) {
   return iv.until ? ir::format_date(*iv.until - 1) : std::string("open end");
 }
 
-std::string xml(const std::string& s) {
-  std::string o;
-  for (char c : s) {
-    switch (c) {
-      case '&': o += "&amp;"; break;
-      case '<': o += "&lt;"; break;
-      case '>': o += "&gt;"; break;
-      case '"': o += "&quot;"; break;
-      case '\'': o += "&#39;"; break;
-      default: o += c;
-    }
-  }
-  return o;
-}
-
 }  // namespace
 
 std::string text_timeline(const ir::Program& prog, const Timeline& t, const Style& st) {
@@ -202,8 +187,8 @@ std::string html_timeline_table(const ir::Program& prog, const Timeline& t) {
       const std::string status = r.view.status;
       const std::string words = status_words(status);
       o += fmt::format("<tr><td><code>{}</code></td><td class=\"date\">{}</td><td class=\"date\">{}</td><td><span class=\"badge {}\">{}</span></td><td>{}</td></tr>\n",
-                       xml(subject_id(prog, row.subject)), ir::format_date(t.intervals[r.first].from), until_text(t, r.last), xml(status),
-                       xml(words), xml(run_detail(r.view)));
+                       html_escape(subject_id(prog, row.subject)), ir::format_date(t.intervals[r.first].from), until_text(t, r.last), html_escape(status),
+                       html_escape(words), html_escape(run_detail(r.view)));
     }
   o += "</tbody>\n</table>\n";
   return o;
@@ -246,7 +231,7 @@ std::string svg_timeline(const ir::Program& prog, const Timeline& t) {
   for (const auto& [key, label] : legend) {
     o += fmt::format("<rect x=\"{}\" y=\"{}\" width=\"14\" height=\"14\" fill=\"{}\" stroke=\"#555555\" stroke-width=\"0.5\"/>", lx, kPad,
                      status_colour(key));
-    o += fmt::format("<text x=\"{}\" y=\"{}\">{}</text>\n", lx + 19, kPad + 11, xml(label));
+    o += fmt::format("<text x=\"{}\" y=\"{}\">{}</text>\n", lx + 19, kPad + 11, html_escape(label));
     lx += 28 + static_cast<int>(label.size()) * 7;
   }
   o += fmt::format("<text x=\"{}\" y=\"{}\" fill=\"#555555\" font-size=\"11\">intervals are drawn with equal width (not to scale); "
@@ -270,7 +255,7 @@ std::string svg_timeline(const ir::Program& prog, const Timeline& t) {
     }
     std::string full = row.subject < 0 ? "current law" : fmt::format("measure {} \"{}\"", id, prog.rulesets[static_cast<std::size_t>(row.subject)].title);
     o += fmt::format("<text x=\"{}\" y=\"{}\" font-weight=\"{}\"><title>{}</title>{}</text>\n", kPad, y + 16,
-                     row.subject < 0 ? "bold" : "normal", xml(full), xml(shown));
+                     row.subject < 0 ? "bold" : "normal", html_escape(full), html_escape(shown));
     for (const auto& run : runs(prog, t, row)) {
       const int x = kPad + kLabel + static_cast<int>(run.first) * kCell;
       const int w = static_cast<int>(run.last - run.first + 1) * kCell - 2;
@@ -278,11 +263,11 @@ std::string svg_timeline(const ir::Program& prog, const Timeline& t) {
       const std::string tip = fmt::format("{}: {} to {}: {}{}", id, ir::format_date(t.intervals[run.first].from), until_text(t, run.last),
                                           status_words(run.view.status), detail.empty() ? "" : " (" + detail + ")");
       const bool light = run.view.status == "not_yet_in_effect";
-      o += fmt::format("<g><title>{}</title><rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" rx=\"3\" fill=\"{}\"{}/>", xml(tip), x, y, w,
+      o += fmt::format("<g><title>{}</title><rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" rx=\"3\" fill=\"{}\"{}/>", html_escape(tip), x, y, w,
                        kRow, status_colour(run.view.status), light ? " stroke=\"#bbbbbb\" stroke-dasharray=\"3 2\"" : "");
       const std::string label = status_words(run.view.status);
       if (static_cast<int>(label.size()) * 7 + 8 <= w)
-        o += fmt::format("<text x=\"{}\" y=\"{}\" fill=\"{}\">{}</text>", x + 5, y + 16, light ? "#444444" : "#ffffff", xml(label));
+        o += fmt::format("<text x=\"{}\" y=\"{}\" fill=\"{}\">{}</text>", x + 5, y + 16, light ? "#444444" : "#ffffff", html_escape(label));
       o += "</g>\n";
     }
     if (!t.intervals.empty() && !t.intervals.back().until)
