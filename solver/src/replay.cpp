@@ -356,7 +356,10 @@ class Evaluator {
   // same call: the solver's model and its rendering agree with the rules.
   bool outcomes_agree(const Finding& f, const std::vector<Binding>& env) {
     const auto& n = prog_.norms[static_cast<std::size_t>(f.norm)];
-    if (f.witness.calls.size() != f.witness.outcomes.size()) return result_ = {}, true;  // nothing to compare with
+    if (f.witness.calls.size() != f.witness.outcomes.size()) {  // nothing to compare with
+      result_ = {};
+      return true;
+    }
     for (std::size_t k = 0; k < f.witness.outcomes.size(); ++k) {
       const WitnessValue& o = f.witness.outcomes[k];
       const OutcomeCall& oc = f.witness.calls[k];
