@@ -13,6 +13,7 @@
 #include <functional>
 #include <iterator>
 #include <map>
+#include <optional>
 #include <set>
 #include <tuple>
 
@@ -79,9 +80,9 @@ struct Part {
 };
 
 Part check_part(const ir::Program& prog, int subject, ir::Day at, int scenario, unsigned timeout_ms, const std::vector<int>& only,
-                std::vector<SolverQuery>* queries) {
+                std::vector<SolverQuery>* queries, const detail::ProgramIndex* index) {
   try {
-    Checker c(prog, subject, at, scenario, timeout_ms);
+    Checker c(prog, subject, at, scenario, timeout_ms, {}, false, false, index);
     c.record_queries(queries);
     return {c.run(only.empty() ? nullptr : &only), false};
   } catch (const z3::exception& e) {
@@ -121,11 +122,15 @@ std::vector<Verdict> check_subjects(const ir::Program& prog, const std::vector<s
       units.push_back({i, std::vector<int>(norms.begin() + static_cast<std::ptrdiff_t>(k),
                                            norms.begin() + static_cast<std::ptrdiff_t>(std::min(norms.size(), k + kPartNorms)))});
   }
+  // what every subject shares: the program's dependency structure, built
+  // once (the naive path, --fresh-solver, has each subject scan the program)
+  std::optional<detail::ProgramIndex> index;
+  if (!fresh_solvers()) index.emplace(prog);
   std::vector<Part> parts(units.size());
   std::vector<std::vector<SolverQuery>> logs(units.size());
   parallel_for(units.size(), [&](std::size_t u) {
     const auto& [subject, at, scenario] = subjects[units[u].subject];
-    parts[u] = check_part(prog, subject, at, scenario, timeout_ms, units[u].only, queries ? &logs[u] : nullptr);
+    parts[u] = check_part(prog, subject, at, scenario, timeout_ms, units[u].only, queries ? &logs[u] : nullptr, index ? &*index : nullptr);
   });
   if (queries)
     for (auto& l : logs) std::move(l.begin(), l.end(), std::back_inserter(*queries));

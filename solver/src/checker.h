@@ -15,23 +15,12 @@
 #include <spdlog/spdlog.h>
 
 #include "encode.h"
+#include "index.h"
 #include "normcheck/check.h"
 #include "watchdog.h"
 
 namespace normcheck::detail {
 
-
-// Symbols each symbol's definitions depend on (transitively), for relevance.
-inline std::set<int> symbols_used(const ir::Expr* e) {
-  std::set<int> out;
-  std::function<void(const ir::Expr*)> walk = [&](const ir::Expr* x) {
-    if (!x) return;
-    if (x->op == ir::Op::call) out.insert(x->index);
-    for (const auto& a : x->args) walk(a.get());
-  };
-  walk(e);
-  return out;
-}
 
 struct Query {
   z3::expr assumptions;       // case + scenario assumptions
@@ -47,6 +36,7 @@ struct Query {
   std::vector<ir::Type> var_types;
   std::map<int, z3::expr> fired;
   std::vector<std::string> binder_names;
+  z3::expr_vector lits;  // the clause literals switched on for its queries: those its formulas contain
 };
 
 // A variation of the subject: clauses dropped, one clause's value made free,
@@ -62,8 +52,8 @@ struct Variant {
 class Checker {
  public:
   Checker(const ir::Program& prog, int subject, ir::Day at, int scenario, unsigned timeout_ms, const Variant& variant = {},
-          bool hypothetical_invokes = false, bool relaxed = false)
-      : prog_(prog), subject_(subject), at_(at), scenario_(scenario), timeout_(timeout_ms), enc_(ctx_, prog), variant_(variant) {
+          bool hypothetical_invokes = false, bool relaxed = false, const ProgramIndex* index = nullptr)
+      : prog_(prog), subject_(subject), at_(at), scenario_(scenario), timeout_(timeout_ms), enc_(ctx_, prog), variant_(variant), index_(index) {
     if (subject >= 0) {
       // the clauses of the choices not taken are switched off
       const auto& opts = prog.rulesets[static_cast<std::size_t>(subject)].options;
@@ -80,7 +70,12 @@ class Checker {
       const auto& rs = prog.rulesets[r];
       if (!rs.measure && rs.period.contains(at) && !variant.no_rules) active_.push_back(static_cast<int>(r));
     }
-    enc_.configure(active_, subject);
+    enc_.configure(active_, subject, index);
+    if (index && subject >= 0)  // lazy: the subject's own definitions now (for the variant), the rest when met
+      for (const auto& d : prog.rulesets[static_cast<std::size_t>(subject)].defines)
+        if (d.symbol >= 0) enc_.alternatives(d.symbol);
+    rule_active_.assign(prog.rulesets.size(), 0);
+    for (int r : active_) rule_active_[static_cast<std::size_t>(r)] = 1;
     enc_.set_relaxed(relaxed);
     if (hypothetical_invokes && subject >= 0) {
       // every derogation in force that the subject does not invoke yet
@@ -95,21 +90,30 @@ class Checker {
     }
     for (const auto& d : enc_.defs()) {
       const bool dropped = d.ruleset == subject && variant_.dropped_defines.count(d.define);
-      (dropped ? off_lits_ : all_lits_).push_back(d.literal);
+      if (dropped) off_lits_.push_back(d.literal);
       if (d.ruleset == subject && !dropped && d.define == variant_.symbolic_define) {
         const auto& sym = prog.symbols[static_cast<std::size_t>(d.def->symbol)];
         symbolic_ = ctx_.constant("value!x", enc_.sort(sym.result));
         enc_.override_value(d.def->value.get(), *symbolic_);
       }
     }
+    for (const auto& [d, lit] : hypothetical_) free_ids_.insert(lit.id());  // left free: an element of the explanation
     for (const auto& i : enc_.invokes()) {
-      bool hyp = false;
-      for (const auto& [d, lit] : hypothetical_) hyp = hyp || z3::eq(lit, i.literal);
-      if (hyp) continue;  // left free: an element of the explanation
       const bool dropped = i.ruleset == subject && i.invoke >= 0 && variant_.dropped_invokes.count(i.invoke);
-      (dropped ? off_lits_ : all_lits_).push_back(i.literal);
+      if (dropped) off_lits_.push_back(i.literal);
     }
+    for (const auto& l : off_lits_) free_ids_.insert(l.id());  // switched off in every solver instead
+    if (!index) collect_literals();
     if (subject >= 0) touched_ = touched_symbols();
+  }
+
+  // all_lits_: every clause literal switched on (lazily configured: those made so far).
+  void collect_literals() {
+    all_lits_.clear();
+    for (const auto& d : enc_.defs())
+      if (!free_ids_.count(d.literal.id())) all_lits_.push_back(d.literal);
+    for (const auto& i : enc_.invokes())
+      if (!free_ids_.count(i.literal.id())) all_lits_.push_back(i.literal);
   }
 
   // Every query run from now on is appended to LOG (null: none recorded).
@@ -160,6 +164,19 @@ class Checker {
         v.notes.push_back(fmt::format("the measure takes effect on {}; it is checked as if it applied on {}",
                                       ir::format_date(*m.effective), ir::format_date(at_)));
     }
+    // with the index, a measure's candidates are the norms that use what it
+    // touches or whose derogations it invokes (relevant() decides), in order
+    const bool part = only != nullptr;
+    std::vector<int> candidates;
+    if (index_ && subject_ >= 0 && !only) {
+      std::set<int> c;
+      for (int s : touched_) c.insert(index_->norms_using[static_cast<std::size_t>(s)].begin(), index_->norms_using[static_cast<std::size_t>(s)].end());
+      for (const auto& inv : prog_.rulesets[static_cast<std::size_t>(subject_)].invokes)
+        if (inv.derogation >= 0 && prog_.norms[static_cast<std::size_t>(inv.derogation)].relaxes >= 0)
+          c.insert(prog_.norms[static_cast<std::size_t>(inv.derogation)].relaxes);
+      candidates.assign(c.begin(), c.end());
+      only = &candidates;
+    }
     for (std::size_t k = 0, end = only ? only->size() : prog_.norms.size(); k < end; ++k) {
       const std::size_t n = only ? static_cast<std::size_t>((*only)[k]) : k;
       const auto& norm = prog_.norms[n];
@@ -169,7 +186,7 @@ class Checker {
       v.checked.push_back(static_cast<int>(n));
       check_norm(static_cast<int>(n), v);
     }
-    if (v.norms_checked == 0 && !only)
+    if (v.norms_checked == 0 && !part)
       v.notes.push_back(fmt::format("no norm in force on {} depends on what {} changes", ir::format_date(at_),
                                     subject_ < 0 ? std::string("current law") : "this measure"));
     set_status(v);
@@ -201,6 +218,16 @@ class Checker {
 
   // SEEDS and every symbol whose active rules' definitions use one of them, transitively.
   std::set<int> reach_from(std::set<int> reach) const {
+    if (index_) {
+      std::vector<int> todo(reach.begin(), reach.end());
+      while (!todo.empty()) {
+        const int s = todo.back();
+        todo.pop_back();
+        for (const auto& [r, t] : index_->users[static_cast<std::size_t>(s)])
+          if (rule_active_[static_cast<std::size_t>(r)] && reach.insert(t).second) todo.push_back(t);
+      }
+      return reach;
+    }
     for (bool grew = true; grew;) {
       grew = false;
       for (int r : active_) {
@@ -229,6 +256,15 @@ class Checker {
     for (const auto& inv : enc_.invokes())
       if (inv.ruleset == subject_ && std::find(n.derogations.begin(), n.derogations.end(), inv.derogation) != n.derogations.end())
         return true;
+    if (index_) {
+      const auto ni = static_cast<std::size_t>(&n - prog_.norms.data());
+      for (int s : index_->norm_syms[ni])
+        if (touched_.count(s)) return true;
+      for (int d : n.derogations)
+        for (int s : index_->norm_syms[static_cast<std::size_t>(d)])
+          if (touched_.count(s)) return true;
+      return false;
+    }
     for (const ir::Expr* e : {n.cond.get(), n.unless.get(), n.body.get()})
       for (int s : symbols_used(e))
         if (touched_.count(s)) return true;
@@ -247,7 +283,7 @@ class Checker {
 
   Query build(const ir::Norm& n) {
     std::vector<enc::Val> env;
-    Query q{ctx_.bool_val(true), ctx_.bool_val(false), ctx_.bool_val(false), ctx_.bool_val(false), ctx_.bool_val(true), ctx_.bool_val(true), {}, {}, {}, {}, {}, {}, {}};
+    Query q{ctx_.bool_val(true), ctx_.bool_val(false), ctx_.bool_val(false), ctx_.bool_val(false), ctx_.bool_val(true), ctx_.bool_val(true), {}, {}, {}, {}, {}, {}, {}, z3::expr_vector(ctx_)};
     enc_.begin_norm();
     for (const auto& b : n.binders) {
       q.binder_names.push_back(b.name);
@@ -287,7 +323,10 @@ class Checker {
       if (!dn.period.contains(at_)) continue;
       z3::expr invoked = ctx_.bool_val(false);
       for (const auto& inv : enc_.invokes())
-        if (inv.derogation == d) invoked = invoked || inv.literal;
+        if (inv.derogation == d) {
+          invoked = invoked || inv.literal;
+          enc_.note_literal(inv.literal);
+        }
       if (invoked.is_false()) continue;
       z3::expr holds = invoked, parts_defined = T;
       if (dn.cond) {
@@ -325,12 +364,13 @@ class Checker {
       q.gap = applies && !excuse && !defined;
     }
     q.assumptions = q.assumptions && enc_.fact_constraints();
-    for (const auto& [name, e] : enc_.facts_used()) {
+    for (std::size_t f = 0; f < enc_.facts_used().size(); ++f) {
       q.world.push_back(q.witness_vars.size());
-      q.witness_vars.emplace_back(name, e);
-      for (const auto& sym : prog_.symbols)
-        if (sym.name == name) q.var_types.push_back(sym.result);
+      q.witness_vars.emplace_back(enc_.facts_used()[f]);
+      q.var_types.push_back(prog_.symbols[static_cast<std::size_t>(enc_.fact_symbols()[f])].result);
     }
+    for (const auto& l : enc_.used_literals())
+      if (!free_ids_.count(l.id())) q.lits.push_back(l);
     return q;
   }
 
@@ -363,7 +403,13 @@ class Checker {
     for (const auto& l : off_lits_) s.add(!l);  // dropped clauses
   }
 
+  // Every clause literal switched on (the analyses other than check's own
+  // queries, which pass only their query's literals: Query::lits).
   z3::expr_vector lits_on() {
+    if (index_) {
+      enc_.complete();
+      collect_literals();
+    }
     z3::expr_vector v(ctx_);
     for (const auto& l : all_lits_) v.push_back(l);
     return v;
@@ -383,15 +429,17 @@ class Checker {
   // The groups of rule sets a conflict is blamed on, in order: a measure
   // alone; for current law, the rules ranked below the norm, then those of
   // equal rank (rules above it prevail: lex superior).
-  std::vector<std::vector<int>> blame_groups(int nrank) const {
-    if (subject_ >= 0) return {{subject_}};
+  const std::vector<std::vector<int>>& blame_groups(int nrank) {
+    auto cached = blame_.find(nrank);
+    if (cached != blame_.end()) return cached->second;
+    if (subject_ >= 0) return blame_[nrank] = {{subject_}};
     std::vector<int> below, equal;
     for (int r : active_) {
       const int rank = prog_.rulesets[static_cast<std::size_t>(r)].level.rank;
       if (rank < nrank) below.push_back(r);
       else if (rank == nrank) equal.push_back(r);
     }
-    return {below, equal};
+    return blame_[nrank] = {below, equal};
   }
 
   void check_norm(int ni, Verdict& v) {
@@ -406,7 +454,7 @@ class Checker {
       auto s = solver();
       s.add(q.assumptions);
       s.add(target);
-      z3::check_result r = decide(s, lits_on(), "conflict");
+      z3::check_result r = decide(s, q.lits, "conflict");
       if (r == z3::unknown) {
         undecided(v, ni, s.reason_unknown());
         return;
@@ -421,14 +469,14 @@ class Checker {
       auto s2 = solver();
       s2.add(q.assumptions);
       s2.add(q.violation);
-      if (decide(s2, lits_on(), "preexisting") == z3::sat) v.preexisting.push_back(ni);
+      if (decide(s2, q.lits, "preexisting") == z3::sat) v.preexisting.push_back(ni);
     }
     // 3. gap
     if (!q.gap.is_false()) {
       auto s3 = solver();
       s3.add(q.assumptions);
       s3.add(q.gap);
-      auto g = decide(s3, lits_on(), "gap");
+      auto g = decide(s3, q.lits, "gap");
       if (g == z3::unknown) {
         undecided(v, ni, s3.reason_unknown());
         return;
@@ -442,7 +490,7 @@ class Checker {
     {
       auto s5 = solver();
       s5.add(q.assumptions);
-      auto a = decide(s5, lits_on(), "cases");
+      auto a = decide(s5, q.lits, "cases");
       if (a != z3::sat) {
         std::string why = a == z3::unknown ? s5.reason_unknown() : "the assumptions about the cases";
         if (a == z3::unsat) {
@@ -459,7 +507,7 @@ class Checker {
       auto s4 = solver();
       s4.add(q.assumptions);
       s4.add(q.violation_plain);
-      if (decide(s4, lits_on(), "reliance") == z3::sat) {
+      if (decide(s4, q.lits, "reliance") == z3::sat) {
         Reliance rel{ni, {}};
         for (int d : n.derogations)
           for (const auto& inv : enc_.invokes())
@@ -499,7 +547,7 @@ class Checker {
       s.add(q.assumptions);
       s.add(!property);
       s.add(pin(q, m, keep));
-      if (decide(s, lits_on(), "witness") != z3::unsat) keep[i] = true;
+      if (decide(s, q.lits, "witness") != z3::unsat) keep[i] = true;
     }
     Witness w;
     for (const auto& [var, type, idx] : q.cases) {
@@ -544,7 +592,7 @@ class Checker {
     s.add(q.assumptions);
     s.add(pin(q, m, all));
     s.add(!violation);
-    if (decide(s, lits_on(), "core") != z3::unsat) return {};
+    if (decide(s, q.lits, "core") != z3::unsat) return {};
     z3::expr_vector c = s.unsat_core();
     std::vector<z3::expr> lits;
     for (unsigned i = 0; i < c.size(); ++i) lits.push_back(c[i]);
@@ -559,7 +607,7 @@ class Checker {
       s2.add(q.assumptions);
       s2.add(pin(q, m, all));
       s2.add(!violation);
-      for (const auto& l : all_lits_) {
+      for (const auto& l : q.lits) {
         bool in = false;
         for (const auto& t : trial) if (z3::eq(t, l)) in = true;
         if (!in) s2.add(!l);
@@ -657,6 +705,10 @@ class Checker {
   Variant variant_;
   std::optional<z3::expr> symbolic_;
   std::vector<z3::expr> off_lits_;                      // clauses switched off by the variant
+  std::set<unsigned> free_ids_;                         // literals never assumed: switched off, or hypothetical
+  const ProgramIndex* index_ = nullptr;                 // shared by the run's subjects; null: scan the program
+  std::vector<char> rule_active_;                       // per rule set: in active_
+  std::map<int, std::vector<std::vector<int>>> blame_;  // blame_groups per rank
   std::vector<std::pair<int, z3::expr>> hypothetical_;  // derogation -> literal of a hypothetical invocation
   std::vector<SolverQuery>* log_ = nullptr;             // queries recorded (export, cross-check)
   int current_norm_ = -1;                               // the norm check_norm is on

@@ -46,41 +46,73 @@ void Encoder::add_enum(std::size_t index, const char* prefix) {
 
 void Encoder::begin_norm() {
   calls_.clear();
+  used_literals_.clear();
+  used_ids_.clear();
   fired_.clear();
   fired_defs_.clear();
   facts_used_.clear();
+  fact_symbols_.clear();
   fact_constraints_ = ctx_.bool_val(true);
 }
 
-void Encoder::configure(const std::vector<int>& rulesets, int subject) {
+void Encoder::configure(const std::vector<int>& rulesets, int subject, const detail::ProgramIndex* index) {
   defs_.clear();
   invokes_.clear();
   by_symbol_.clear();
   calls_.clear();
   subject_ = subject;
+  index_ = index;
+  active_.assign(prog_.rulesets.size(), 0);
   std::vector<int> order = rulesets;
   if (subject >= 0) order.push_back(subject);
   for (int r : order) {
+    active_[static_cast<std::size_t>(r)] = 1;
     const auto& rs = prog_.rulesets[static_cast<std::size_t>(r)];
-    for (std::size_t i = 0; i < rs.defines.size(); ++i) {
-      if (rs.defines[i].symbol < 0) continue;
-      defs_.push_back({r, static_cast<int>(i), &rs.defines[i],
-                       ctx_.bool_const(fmt::format("clause!{}!define!{}", rs.id, i).c_str())});
-    }
+    if (!index)
+      for (std::size_t i = 0; i < rs.defines.size(); ++i) {
+        if (rs.defines[i].symbol < 0) continue;
+        defs_.push_back({r, static_cast<int>(i), &rs.defines[i],
+                         ctx_.bool_const(fmt::format("clause!{}!define!{}", rs.id, i).c_str())});
+      }
     for (std::size_t i = 0; i < rs.invokes.size(); ++i) {
       invokes_.push_back({r, static_cast<int>(i), rs.invokes[i].derogation,
                           ctx_.bool_const(fmt::format("clause!{}!invoke!{}", rs.id, i).c_str())});
     }
   }
-  // precedence: the subject first, then higher level, then later start, then later in the source
-  auto key = [&](const ActiveDef& d) {
-    const auto& rs = prog_.rulesets[static_cast<std::size_t>(d.ruleset)];
-    return std::make_tuple(d.ruleset == subject ? 1 : 0, rs.level.rank, rs.period.from.value_or(INT64_MIN), d.ruleset, d.define);
-  };
+  if (index) return;  // definitions are made per symbol, when first needed
   std::vector<std::size_t> idx(defs_.size());
   for (std::size_t i = 0; i < idx.size(); ++i) idx[i] = i;
-  std::sort(idx.begin(), idx.end(), [&](std::size_t a, std::size_t b) { return key(defs_[a]) > key(defs_[b]); });
+  std::sort(idx.begin(), idx.end(), [&](std::size_t a, std::size_t b) { return precedence(defs_[a]) > precedence(defs_[b]); });
   for (std::size_t i : idx) by_symbol_[defs_[i].def->symbol].push_back(i);
+}
+
+// precedence: the subject first, then higher level, then later start, then later in the source
+std::tuple<int, int, std::int64_t, int, int> Encoder::precedence(const ActiveDef& d) const {
+  const auto& rs = prog_.rulesets[static_cast<std::size_t>(d.ruleset)];
+  return std::make_tuple(d.ruleset == subject_ ? 1 : 0, rs.level.rank, rs.period.from.value_or(INT64_MIN), d.ruleset, d.define);
+}
+
+const std::vector<std::size_t>& Encoder::alternatives_of(int symbol) {
+  static const std::vector<std::size_t> none;
+  auto it = by_symbol_.find(symbol);
+  if (it != by_symbol_.end()) return it->second;
+  if (!index_) return none;
+  // lazy: this symbol's active definitions, made now
+  std::vector<std::size_t> idx;
+  for (const auto& [r, i] : index_->definers[static_cast<std::size_t>(symbol)]) {
+    if (!active_[static_cast<std::size_t>(r)]) continue;
+    const auto& rs = prog_.rulesets[static_cast<std::size_t>(r)];
+    idx.push_back(defs_.size());
+    defs_.push_back({r, i, &rs.defines[static_cast<std::size_t>(i)], ctx_.bool_const(fmt::format("clause!{}!define!{}", rs.id, i).c_str())});
+  }
+  std::sort(idx.begin(), idx.end(), [&](std::size_t a, std::size_t b) { return precedence(defs_[a]) > precedence(defs_[b]); });
+  return by_symbol_.emplace(symbol, std::move(idx)).first->second;
+}
+
+void Encoder::complete() {
+  if (!index_) return;
+  for (std::size_t s = 0; s < index_->definers.size(); ++s)
+    if (!index_->definers[s].empty()) alternatives_of(static_cast<int>(s));
 }
 
 z3::sort Encoder::sort(const ir::Type& t) {
@@ -275,6 +307,7 @@ Lowered Encoder::call(const ir::Expr& e, const std::vector<Val>& env) {
     for (const auto& [n, x] : facts_used_) seen = seen || n == sym.name;
     if (!seen) {
       facts_used_.emplace_back(sym.name, it->second);
+      fact_symbols_.push_back(e.index);
       // a fact declared in a larger unit holds whole units (`int years`: multiples of 12 months)
       if (sym.result.kind == ir::Type::integer && sym.result.factor > 1)
         fact_constraints_ = fact_constraints_ && z3::mod(it->second, ctx_.int_val(sym.result.factor)) == 0;
@@ -283,8 +316,8 @@ Lowered Encoder::call(const ir::Expr& e, const std::vector<Val>& env) {
   }
   z3::expr value = free_decl(e.index)(flat);
   z3::expr defined = ctx_.bool_val(false);
-  auto it = by_symbol_.find(e.index);
-  if (it != by_symbol_.end()) {
+  const std::vector<std::size_t>& alternatives = alternatives_of(e.index);
+  if (!alternatives.empty()) {
     struct Alt {
       int ruleset;
       z3::expr guard, undecidable, value, defined;
@@ -292,8 +325,9 @@ Lowered Encoder::call(const ir::Expr& e, const std::vector<Val>& env) {
     std::vector<Alt> alts;  // highest precedence first
     ++depth_;
     z3::expr none_higher = ctx_.bool_val(true);
-    for (std::size_t k : it->second) {
+    for (std::size_t k : alternatives) {
       const ActiveDef& ad = defs_[k];
+      note_literal(ad.literal);
       const ir::Definition& d = *ad.def;
       const bool relaxed = relaxed_ && ad.ruleset == subject_;
       z3::expr match = relaxed ? ctx_.bool_val(true) : ad.literal;

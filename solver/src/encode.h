@@ -6,11 +6,16 @@
 
 #include <z3++.h>
 
+#include <cstdint>
+#include <deque>
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
+#include <tuple>
 #include <vector>
 
+#include "index.h"
 #include "normcheck/ir.h"
 
 namespace normcheck::enc {
@@ -57,7 +62,12 @@ class Encoder {
 
   // Selects the rule sets whose definitions and invocations are in effect, in
   // precedence order (highest first). SUBJECT (a measure) outranks the rules.
-  void configure(const std::vector<int>& rulesets, int subject);
+  // With INDEX (lazy): a symbol's definitions, and their literals, are made
+  // when lowering first meets the symbol, so that a subject costs what it
+  // touches; defs() then holds only those (complete() makes the rest).
+  void configure(const std::vector<int>& rulesets, int subject, const detail::ProgramIndex* index = nullptr);
+  // Lazy configuration: make every remaining active definition now.
+  void complete();
   // Relaxed: a switched-off clause of the subject leaves its decision free
   // where it would apply, instead of handing over to current law. This makes
   // "a set of clauses and norms holds together" monotone, as minimal
@@ -86,11 +96,18 @@ class Encoder {
   // Facts used since begin_norm, in first-use order, and what their units imply.
   const std::vector<std::pair<std::string, z3::expr>>& facts_used() const { return facts_used_; }
   z3::expr fact_constraints() const { return fact_constraints_; }
-  const std::vector<ActiveDef>& defs() const { return defs_; }
+  const std::vector<int>& fact_symbols() const { return fact_symbols_; }  // the symbol of each of facts_used()
+  // The active definitions made so far (all of them unless configured lazily).
+  const std::deque<ActiveDef>& defs() const { return defs_; }
   // The active definitions of SYMBOL, highest precedence first (indices into defs()).
-  std::vector<std::size_t> alternatives(int symbol) const {
-    auto it = by_symbol_.find(symbol);
-    return it == by_symbol_.end() ? std::vector<std::size_t>{} : it->second;
+  std::vector<std::size_t> alternatives(int symbol) { return alternatives_of(symbol); }
+  // The clause literals the formulas lowered since begin_norm contain, in
+  // first-use order: definitions met (at any depth) and invocations noted.
+  // A query needs no other assumption: a literal it does not contain cannot
+  // matter to it.
+  const std::vector<z3::expr>& used_literals() const { return used_literals_; }
+  void note_literal(const z3::expr& literal) {
+    if (used_ids_.insert(literal.id()).second) used_literals_.push_back(literal);
   }
   // Whether enum E is encoded by the same sort as the shared encoder's enum of that name.
   bool enum_shared(int e) const { return enum_shared_.at(static_cast<std::size_t>(e)); }
@@ -102,6 +119,8 @@ class Encoder {
 
  private:
   Lowered call(const ir::Expr& e, const std::vector<Val>& env);
+  const std::vector<std::size_t>& alternatives_of(int symbol);
+  std::tuple<int, int, std::int64_t, int, int> precedence(const ActiveDef& d) const;
   void add_enum(std::size_t index, const char* prefix);
   z3::expr coerce(const z3::expr& x, const ir::Type& from, const ir::Type& to);
   z3::func_decl free_decl(int symbol);
@@ -112,7 +131,11 @@ class Encoder {
   std::vector<z3::func_decl_vector> enum_consts_;
   std::vector<bool> enum_shared_;
   std::map<int, std::vector<std::size_t>> by_symbol_;  // symbol -> indices into defs_, highest precedence first
-  std::vector<ActiveDef> defs_;
+  std::deque<ActiveDef> defs_;                          // a deque: made lazily while references are held
+  const detail::ProgramIndex* index_ = nullptr;         // lazy configuration
+  std::vector<char> active_;                            // lazy: per rule set, whether it is configured
+  std::vector<z3::expr> used_literals_;
+  std::set<unsigned> used_ids_;
   std::vector<ActiveInvoke> invokes_;
   std::map<int, z3::func_decl> free_;
   std::map<std::string, z3::expr> facts_;
@@ -120,6 +143,7 @@ class Encoder {
   std::map<int, z3::expr> fired_;
   std::map<std::pair<int, int>, z3::expr> fired_defs_;
   std::vector<std::pair<std::string, z3::expr>> facts_used_;
+  std::vector<int> fact_symbols_;
   z3::expr fact_constraints_;
   int depth_ = 0;  // definition expansion depth; calls are recorded at depth 0
   bool relaxed_ = false;
