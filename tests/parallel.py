@@ -2,7 +2,8 @@
 """`-j N` never changes the output: check, test, explain and export on the
 corpus give the same bytes and exit code with one worker and with two, and
 two runs with two workers agree with each other (no scheduling shows); also
-on a generated corpus where current law is checked in parts."""
+on a generated corpus where current law is checked in parts, and on one
+with so many measures that consecutive ones share a solver context."""
 import filecmp
 import os
 import subprocess
@@ -75,6 +76,23 @@ with tempfile.TemporaryDirectory() as tmp:
         law = [v for v in doc["verdicts"] if v["subject"]["kind"] != "measure"]
         if not law or law[0]["norms_checked"] != 540:
             failures.append(f"generated corpus: current law checked {law[0]['norms_checked'] if law else 'no'} norms, expected 540")
+
+# enough measures that consecutive subjects share a context and its solvers
+# (more than 64 subjects: batches of two): the same bytes with -j 1, -j 2 and
+# the naive path that shares nothing (--fresh-solver), and every planted
+# conflict found and no other
+with tempfile.TemporaryDirectory() as tmp:
+    answers = gen.generate(100, 100, 3, tmp)
+    outs = {j: run(["check", "--format", "json", "-j", j, tmp]) for j in ("1", "2")}
+    outs["fresh"] = run(["check", "--format", "json", "-j", "2", "--fresh-solver", tmp])
+    for k in ("2", "fresh"):
+        if outs[k] != outs["1"]:
+            failures.append(f"100 measures: check {k} differs from -j 1")
+    if outs["1"][0] != 1:
+        failures.append(f"100 measures: exit {outs['1'][0]}, expected 1\n{outs['1'][2].decode()}")
+    else:
+        problems, _ = verify.verify(answers, json.loads(outs["1"][1]))
+        failures += [f"100 measures: {p}" for p in problems]
 
 for f in failures:
     print("FAIL:", f)

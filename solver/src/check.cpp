@@ -13,6 +13,7 @@
 #include <functional>
 #include <iterator>
 #include <map>
+#include <memory>
 #include <optional>
 #include <set>
 #include <tuple>
@@ -69,6 +70,9 @@ namespace {
 // neither does the output; smaller subjects are one part, as before.
 constexpr std::size_t kPartNorms = 256;
 
+// Units are run in at most this many batches (see check_subjects).
+constexpr std::size_t kBatches = 64;
+
 struct Unit {
   std::size_t subject;   // index into the subjects run
   std::vector<int> only;  // the norms of this part; empty: all of them
@@ -80,9 +84,9 @@ struct Part {
 };
 
 Part check_part(const ir::Program& prog, int subject, ir::Day at, int scenario, unsigned timeout_ms, const std::vector<int>& only,
-                std::vector<SolverQuery>* queries, const detail::ProgramIndex* index) {
+                std::vector<SolverQuery>* queries, const detail::ProgramIndex* index, detail::Workspace* workspace) {
   try {
-    Checker c(prog, subject, at, scenario, timeout_ms, {}, false, false, index);
+    Checker c(prog, subject, at, scenario, timeout_ms, {}, false, false, index, workspace);
     c.record_queries(queries);
     return {c.run(only.empty() ? nullptr : &only), false};
   } catch (const z3::exception& e) {
@@ -122,15 +126,27 @@ std::vector<Verdict> check_subjects(const ir::Program& prog, const std::vector<s
       units.push_back({i, std::vector<int>(norms.begin() + static_cast<std::ptrdiff_t>(k),
                                            norms.begin() + static_cast<std::ptrdiff_t>(std::min(norms.size(), k + kPartNorms)))});
   }
-  // what every subject shares: the program's dependency structure, built
-  // once (the naive path, --fresh-solver, has each subject scan the program)
+  // What the subjects share. The program's dependency structure, built once.
+  // And per batch of consecutive units, one Workspace (context and reused
+  // solvers), the units run in order on one worker. The batches depend on
+  // the number of units alone, never on -j, so neither does the output;
+  // up to 64 units each get their own. The naive path (--fresh-solver) shares
+  // nothing: each subject scans the program and every query gets a new solver.
+  const bool share = !fresh_solvers();
   std::optional<detail::ProgramIndex> index;
-  if (!fresh_solvers()) index.emplace(prog);
+  if (share) index.emplace(prog);
+  const std::size_t per_batch = share ? (units.size() + kBatches - 1) / kBatches : 1;
+  const std::size_t batches = per_batch ? (units.size() + per_batch - 1) / per_batch : 0;
   std::vector<Part> parts(units.size());
   std::vector<std::vector<SolverQuery>> logs(units.size());
-  parallel_for(units.size(), [&](std::size_t u) {
-    const auto& [subject, at, scenario] = subjects[units[u].subject];
-    parts[u] = check_part(prog, subject, at, scenario, timeout_ms, units[u].only, queries ? &logs[u] : nullptr, index ? &*index : nullptr);
+  parallel_for(batches, [&](std::size_t b) {
+    std::unique_ptr<detail::Workspace> ws;
+    for (std::size_t u = b * per_batch; u < std::min(units.size(), (b + 1) * per_batch); ++u) {
+      if (share && !ws) ws = std::make_unique<detail::Workspace>(prog);
+      const auto& [subject, at, scenario] = subjects[units[u].subject];
+      parts[u] = check_part(prog, subject, at, scenario, timeout_ms, units[u].only, queries ? &logs[u] : nullptr, index ? &*index : nullptr, ws.get());
+      if (parts[u].failed) ws.reset();  // the solver failed (memory, an error): the next unit starts afresh
+    }
   });
   if (queries)
     for (auto& l : logs) std::move(l.begin(), l.end(), std::back_inserter(*queries));

@@ -7,6 +7,7 @@
 #include <deque>
 #include <functional>
 #include <map>
+#include <memory>
 #include <optional>
 #include <set>
 #include <tuple>
@@ -49,11 +50,29 @@ struct Variant {
   std::vector<int> choices;  // per option of the subject, the choice taken (default: the first)
 };
 
+// A z3 context with its watchdog, the program's enum sorts and a pool of
+// reused solvers. A Checker makes its own unless given one: check.cpp hands
+// one to a batch of consecutive subjects, so that Z3 sets up its solvers
+// (about 11 ms each, most of a small subject's time) once per batch.
+struct Workspace {
+  explicit Workspace(const ir::Program& prog) : enums(ctx, prog) {}
+  z3::context ctx;
+  Watchdog dog{ctx};  // after ctx: stopped before the context goes
+  enc::Encoder enums;
+  struct Pooled {
+    z3::solver solver;
+    bool busy;
+  };
+  std::deque<Pooled> pool;  // reused solvers (a deque: slots never move)
+};
+
 class Checker {
  public:
   Checker(const ir::Program& prog, int subject, ir::Day at, int scenario, unsigned timeout_ms, const Variant& variant = {},
-          bool hypothetical_invokes = false, bool relaxed = false, const ProgramIndex* index = nullptr)
-      : prog_(prog), subject_(subject), at_(at), scenario_(scenario), timeout_(timeout_ms), enc_(ctx_, prog), variant_(variant), index_(index) {
+          bool hypothetical_invokes = false, bool relaxed = false, const ProgramIndex* index = nullptr, Workspace* workspace = nullptr)
+      : prog_(prog), subject_(subject), at_(at), scenario_(scenario), timeout_(timeout_ms),
+        own_(workspace ? nullptr : std::make_unique<Workspace>(prog)), ws_(workspace ? *workspace : *own_), ctx_(ws_.ctx), dog_(ws_.dog),
+        enc_(ctx_, prog, ws_.enums), variant_(variant), index_(index) {
     if (subject >= 0) {
       // the clauses of the choices not taken are switched off
       const auto& opts = prog.rulesets[static_cast<std::size_t>(subject)].options;
@@ -375,24 +394,29 @@ class Checker {
   }
 
   // Every query's solver: its check() is bounded by the timeout (watchdog.h).
-  // Incremental (the default): solvers are reused within the subject, each
-  // query in its own push/pop scope on an idle one (a query made while
-  // another is alive gets another solver), so Z3 builds its solver state a
-  // few times per subject instead of once per query. fresh_solvers() (the
-  // `--fresh-solver` flag) builds a new solver for every query instead.
+  // Incremental (the default): solvers are reused, within the subject and
+  // across the subjects sharing its Workspace, each query in its own
+  // push/pop scope on an idle one (a query made while another is alive gets
+  // another solver), so Z3 builds its solver state a few times per batch
+  // instead of once per query. fresh_solvers() (the `--fresh-solver` flag)
+  // builds a new solver for every query instead.
   TimedSolver solver() {
     if (fresh_solvers()) {
       TimedSolver s(ctx_, dog_, timeout_);
       setup(s);
+      for (const auto& l : off_lits_) s.add(!l);  // dropped clauses
       return s;
     }
+    auto& pool = ws_.pool;
     std::size_t i = 0;
-    while (i < pool_.size() && pool_[i].busy) ++i;
-    if (i == pool_.size()) {
-      pool_.push_back({z3::solver(ctx_), false});
-      setup(pool_.back().solver);
+    while (i < pool.size() && pool[i].busy) ++i;
+    if (i == pool.size()) {
+      pool.push_back({z3::solver(ctx_), false});
+      setup(pool.back().solver);
     }
-    return TimedSolver(pool_[i].solver, dog_, timeout_, &pool_[i].busy);
+    TimedSolver s(pool[i].solver, dog_, timeout_, &pool[i].busy);
+    for (const auto& l : off_lits_) s.add(!l);  // dropped clauses, in the query's scope
+    return s;
   }
 
   void setup(z3::solver& s) {
@@ -400,7 +424,6 @@ class Checker {
     if (const unsigned mb = solver_memory_limit()) p.set("max_memory", mb);
     p.set("random_seed", 0u);
     s.set(p);
-    for (const auto& l : off_lits_) s.add(!l);  // dropped clauses
   }
 
   // Every clause literal switched on (the analyses other than check's own
@@ -696,8 +719,10 @@ class Checker {
   ir::Day at_;
   int scenario_;
   unsigned timeout_;
-  z3::context ctx_;
-  Watchdog dog_{ctx_};  // after ctx_: stopped before the context goes
+  std::unique_ptr<Workspace> own_;  // null: a shared one
+  Workspace& ws_;
+  z3::context& ctx_;
+  Watchdog& dog_;
   enc::Encoder enc_;
   std::vector<int> active_;
   std::vector<z3::expr> all_lits_;
@@ -712,11 +737,6 @@ class Checker {
   std::vector<std::pair<int, z3::expr>> hypothetical_;  // derogation -> literal of a hypothetical invocation
   std::vector<SolverQuery>* log_ = nullptr;             // queries recorded (export, cross-check)
   int current_norm_ = -1;                               // the norm check_norm is on
-  struct Pooled {
-    z3::solver solver;
-    bool busy;
-  };
-  std::deque<Pooled> pool_;  // reused solvers (a deque: slots never move)
 };
 
 
