@@ -764,7 +764,7 @@ void add_common(CLI::App* cmd, Common& c, bool timeout = true, const std::vector
     cmd->add_option("--max-memory-mb", c.max_memory_mb, "memory limit of the solver, in MB (0: none)")->capture_default_str();
   }
   if (timeout)
-    cmd->add_flag("--fresh-solver", c.fresh_solver, "a new solver for every query instead of reused ones (slower; for benchmarks)");
+    cmd->add_flag("--fresh-solver", c.fresh_solver, "share nothing between subjects and build a new solver for every query (the naive path; slower; for benchmarks)");
   if (parallel)
     cmd->add_option("-j,--jobs", c.jobs, "worker threads, one solver context each (0: one per core); the output is the same for every value")
         ->check(CLI::Range(0u, 1024u))

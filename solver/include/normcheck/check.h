@@ -136,8 +136,11 @@ std::vector<ExpectResult> run_expectations(const ir::Program& prog, ir::Day toda
 void set_solver_memory_limit(unsigned megabytes);
 unsigned solver_memory_limit();
 
-// The naive path, for measuring (`--fresh-solver`): a new solver for every
-// query instead of reused solvers with one push/pop scope per query.
+// The naive path, for measuring (`--fresh-solver`): nothing shared between
+// subjects (each scans the program and has its own context) and a new solver
+// for every query, instead of a run's shared program index, batches of
+// subjects sharing a context, and reused solvers with one push/pop scope per
+// query.
 // Process-wide; set it once before any analysis.
 void set_fresh_solvers(bool fresh);
 bool fresh_solvers();
