@@ -32,27 +32,29 @@ ENV = {"NO_COLOR": "1", "PATH": "/usr/bin:/bin", "LC_ALL": "C"}
 
 
 def timed(cmd, expect=(0, 1), stdout=None):
-    """Runs CMD under /usr/bin/time: (wall seconds, peak RSS in MB, exit code)."""
+    """Runs CMD under /usr/bin/time: (wall seconds, CPU seconds, peak RSS in MB, exit code)."""
     with tempfile.NamedTemporaryFile("r", suffix=".time") as tf:
         out = open(stdout, "wb") if stdout else subprocess.DEVNULL
         try:
-            r = subprocess.run(["/usr/bin/time", "-o", tf.name, "-f", "%e %M"] + cmd, stdout=out, stderr=subprocess.PIPE, env=ENV)
+            r = subprocess.run(["/usr/bin/time", "-o", tf.name, "-f", "%e %U %S %M"] + cmd, stdout=out, stderr=subprocess.PIPE, env=ENV)
         finally:
             if stdout:
                 out.close()
         if r.returncode not in expect:
             raise RuntimeError(f"{' '.join(cmd)}: exit {r.returncode}\n{r.stderr.decode()[-2000:]}")
         last = [l for l in open(tf.name).read().splitlines() if l.strip()][-1].split()
-        return float(last[0]), int(last[1]) / 1024.0, r.returncode
+        return float(last[0]), float(last[1]) + float(last[2]), int(last[3]) / 1024.0, r.returncode
 
 
 def median_of(runs, cmd, expect=(0, 1), stdout=None):
-    ts, ms = [], []
+    ts, cs, ms = [], [], []
     for _ in range(runs):
-        t, m, _ = timed(cmd, expect, stdout)
+        t, c, m, _ = timed(cmd, expect, stdout)
         ts.append(t)
+        cs.append(c)
         ms.append(m)
-    return {"median_s": statistics.median(ts), "runs": runs, "all_s": ts, "peak_rss_mb": max(ms)}
+    return {"median_s": statistics.median(ts), "median_cpu_s": statistics.median(cs), "runs": runs, "all_s": ts, "all_cpu_s": cs,
+            "peak_rss_mb": max(ms)}
 
 
 def corpus(out, n, m, seed):
@@ -84,8 +86,11 @@ def main():
     ap.add_argument("--norms", default="100,1000,10000,100000")
     ap.add_argument("--measures", default="10,100,1000")
     ap.add_argument("--runs", type=int, default=5)
-    ap.add_argument("--big-runs", type=int, default=1, help="runs at N >= 100000")
-    ap.add_argument("--lint-max", type=int, default=1000, help="lint only up to this N (lint is quadratic in N)")
+    ap.add_argument("--big-runs", type=int, default=5, help="runs at N >= 100000")
+    ap.add_argument("--lint-max", type=int, default=100000, help="lint only up to this N")
+    ap.add_argument("--only", default=None, help="matrix columns to run, e.g. `lint` or `frontend,check,test,explain` (default: all)")
+    ap.add_argument("--naive-runs", type=int, default=None, help="runs of the naive path (--fresh-solver) in the incremental ratio (default: --ratio-runs)")
+    ap.add_argument("--skip-ratios", action="store_true")
     ap.add_argument("--explain-max", type=int, default=100000)
     ap.add_argument("--ratio-norms", type=int, default=10000)
     ap.add_argument("--ratio-measures", type=int, default=1000)
@@ -133,30 +138,40 @@ def main():
                 runs = a.big_runs if n >= 100000 else a.runs
                 d, answers = corpus(a.out, n, m, a.seed)
                 row = {"norms": answers["norms"], "measures": m}
-                log(f"N={n} M={m}: front end")
-                row["frontend"] = median_of(runs, [bin_, "check", "--measure", "__bench_front_end_only__", d], expect=(2,))
-                log(f"N={n} M={m}: check")
-                row["check"] = check_run(n, m, ["-j", "1"], runs, "j1")
-                log(f"N={n} M={m}: test")
-                row["test"] = median_of(runs, [bin_, "test", "-j", "1", d])
+                want = set(a.only.split(",")) if a.only else {"frontend", "check", "test", "explain", "lint"}
+                if "frontend" in want:
+                    log(f"N={n} M={m}: front end")
+                    row["frontend"] = median_of(runs, [bin_, "check", "--measure", "__bench_front_end_only__", d], expect=(2,))
+                if "check" in want:
+                    log(f"N={n} M={m}: check")
+                    row["check"] = check_run(n, m, ["-j", "1"], runs, "j1")
+                if "test" in want:
+                    log(f"N={n} M={m}: test")
+                    row["test"] = median_of(runs, [bin_, "test", "-j", "1", d])
                 first = next((k for k, v in answers["measures"].items() if v["conflicts"]), None)
-                if first and n <= a.explain_max:
+                if "explain" in want and first and n <= a.explain_max:
                     log(f"N={n} M={m}: explain")
                     row["explain"] = median_of(runs, [bin_, "explain", "-j", "1", "--measure", first, d])
-                if n <= a.lint_max:
+                if "lint" in want and n <= a.lint_max:
                     log(f"N={n} M={m}: lint")
                     row["lint"] = median_of(runs, [bin_, "lint", d])
                 res["matrix"].append(row)
                 json.dump(res, open(os.path.join(a.out, "results.json"), "w"), indent=1)
 
+    if a.skip_ratios:
+        finish(a, res, problems, log)
+        return
     rn, rm = a.ratio_norms, a.ratio_measures
-    # incremental: reused solvers (default) vs a fresh solver per query
-    log(f"ratio: reused vs fresh solvers at N={rn} M={rm}")
+    # incremental: shared (default) vs the naive path, nothing shared and a fresh solver per query
+    log(f"ratio: shared vs naive (--fresh-solver) at N={rn} M={rm}")
     inc = check_run(rn, rm, ["-j", "1"], a.ratio_runs, "j1")
-    fresh = check_run(rn, rm, ["-j", "1", "--fresh-solver"], a.ratio_runs, "fresh")
+    naive_runs = a.naive_runs or a.ratio_runs
+    fresh = check_run(rn, rm, ["-j", "1", "--fresh-solver"], naive_runs, "fresh")
     same = open(inc["output"], "rb").read() == open(fresh["output"], "rb").read()
     res["ratios"]["incremental"] = {"norms": rn, "measures": rm, "reused_s": inc["median_s"], "fresh_s": fresh["median_s"],
-                                    "ratio": fresh["median_s"] / inc["median_s"], "same_output": same, "runs": a.ratio_runs}
+                                    "reused_cpu_s": inc["median_cpu_s"], "fresh_cpu_s": fresh["median_cpu_s"],
+                                    "ratio": fresh["median_s"] / inc["median_s"], "cpu_ratio": fresh["median_cpu_s"] / inc["median_cpu_s"],
+                                    "same_output": same, "runs": a.ratio_runs, "naive_runs": naive_runs}
     # parallel: -j 2 vs -j 1, byte-identical
     log(f"ratio: -j 2 vs -j 1 at N={rn} M={rm}")
     par = check_run(rn, rm, ["-j", "2"], a.ratio_runs, "j2")
@@ -175,6 +190,7 @@ def main():
         t2 = check_run(n2, gm, ["-j", "1"], a.big_runs if n2 >= 100000 else a.ratio_runs, "j1")
         g = t2["median_s"] / t1["median_s"]
         res["ratios"]["growth"] = {"from": n1, "to": n2, "measures": gm, "from_s": t1["median_s"], "to_s": t2["median_s"], "ratio": g,
+                                   "from_cpu_s": t1["median_cpu_s"], "to_cpu_s": t2["median_cpu_s"], "cpu_ratio": t2["median_cpu_s"] / t1["median_cpu_s"],
                                    "exponent": math.log(g) / math.log(n2 / n1), "peak_rss_mb_to": t2["peak_rss_mb"],
                                    "peak_rss_mb_from": t1["peak_rss_mb"]}
     # overhead over the solver: check vs z3 on the exported queries
@@ -195,7 +211,8 @@ def main():
     if z3bin:
         z = median_of(a.ratio_runs, [z3bin, script], expect=(0,))
         res["ratios"]["overhead"] = {"norms": on, "measures": om, "queries": len(files), "check_s": chk["median_s"], "z3_s": z["median_s"],
-                                     "ratio": chk["median_s"] / z["median_s"], "runs": a.ratio_runs}
+                                     "ratio": chk["median_s"] / z["median_s"], "runs": a.ratio_runs,
+                                     "check_cpu_s": chk["median_cpu_s"], "z3_cpu_s": z["median_cpu_s"]}
     else:
         res["ratios"]["overhead"] = {"skipped": "no z3 binary (scripts/install-bench-deps.sh installs it)"}
     # peer: a z3py encoding of the same check
@@ -211,6 +228,10 @@ def main():
                                  "ratio": chk["median_s"] / pr["median_s"], "runs": a.ratio_runs, "peer_correct": True}
     else:
         res["ratios"]["peer"] = {"skipped": "no python3-z3 (scripts/install-bench-deps.sh installs it)"}
+    finish(a, res, problems, log)
+
+
+def finish(a, res, problems, log):
     res["machine"]["load_after"] = os.getloadavg()
     res["problems"] = problems
     json.dump(res, open(os.path.join(a.out, "results.json"), "w"), indent=1)
@@ -230,19 +251,25 @@ def render(res):
              f"{mach.get('memory', '?')}; load average before {tuple(round(x, 2) for x in mach['load_before'])}, "
              f"after {tuple(round(x, 2) for x in mach.get('load_after', (0, 0, 0)))}.\n")
     if res["matrix"]:
-        L.append("| N norms | M measures | front end s | check s | check MB | correct | test s | explain s | lint s | runs |")
-        L.append("|---:|---:|---:|---:|---:|:--:|---:|---:|---:|---:|")
+        L.append("Wall seconds (CPU seconds), medians; peak RSS in MB.\n")
+        L.append("| N norms | M measures | front end s | check s | check MB | correct | test s | explain s | lint s | lint MB | runs |")
+        L.append("|---:|---:|---:|---:|---:|:--:|---:|---:|---:|---:|---:|")
         for r in res["matrix"]:
             def s(k):
-                return f"{r[k]['median_s']:.2f}" if k in r else "—"
-            L.append(f"| {r['norms']} | {r['measures']} | {s('frontend')} | {s('check')} | {r['check']['peak_rss_mb']:.0f} | "
-                     f"{'yes' if r['check']['correct'] else 'NO'} | {s('test')} | {s('explain')} | {s('lint')} | {r['check']['runs']} |")
+                return f"{r[k]['median_s']:.2f} ({r[k].get('median_cpu_s', 0):.2f})" if k in r else "—"
+            def mb(k):
+                return f"{r[k]['peak_rss_mb']:.0f}" if k in r else "—"
+            runs = next((r[k]["runs"] for k in ("check", "lint", "frontend", "test") if k in r), "—")
+            correct = ("yes" if r["check"]["correct"] else "NO") if "check" in r else "—"
+            L.append(f"| {r['norms']} | {r['measures']} | {s('frontend')} | {s('check')} | {mb('check')} | "
+                     f"{correct} | {s('test')} | {s('explain')} | {s('lint')} | {mb('lint')} | {runs} |")
         L.append("")
     R = res["ratios"]
     if "incremental" in R:
         x = R["incremental"]
-        L.append(f"- incremental: N={x['norms']} M={x['measures']}: fresh solver per query {x['fresh_s']:.2f} s, reused solvers "
-                 f"{x['reused_s']:.2f} s: **{x['ratio']:.2f}x** (same output: {x['same_output']})")
+        L.append(f"- incremental: N={x['norms']} M={x['measures']}: naive (nothing shared, fresh solver per query) {x['fresh_s']:.2f} s "
+                 f"({x.get('fresh_cpu_s', 0):.2f} s CPU, {x.get('naive_runs', x['runs'])} runs), shared {x['reused_s']:.2f} s "
+                 f"({x.get('reused_cpu_s', 0):.2f} s CPU): **{x['ratio']:.2f}x** wall, {x.get('cpu_ratio', 0):.2f}x CPU (same output: {x['same_output']})")
     if "parallel" in R:
         x = R["parallel"]
         L.append(f"- parallel: N={x['norms']} M={x['measures']}: -j 1 {x['j1_s']:.2f} s, -j 2 {x['j2_s']:.2f} s: **{x['ratio']:.2f}x** "
@@ -250,12 +277,13 @@ def render(res):
     if "growth" in R:
         x = R["growth"]
         L.append(f"- growth: M={x['measures']}: N={x['from']} {x['from_s']:.2f} s, N={x['to']} {x['to_s']:.2f} s: **{x['ratio']:.2f}x**, "
-                 f"exponent {x['exponent']:.2f}; peak RSS {x['peak_rss_mb_from']:.0f} MB -> {x['peak_rss_mb_to']:.0f} MB")
+                 f"exponent {x['exponent']:.2f} (CPU {x.get('from_cpu_s', 0):.2f} s -> {x.get('to_cpu_s', 0):.2f} s: {x.get('cpu_ratio', 0):.2f}x); "
+                 f"peak RSS {x['peak_rss_mb_from']:.0f} MB -> {x['peak_rss_mb_to']:.0f} MB")
     if "overhead" in R:
         x = R["overhead"]
         L.append(f"- overhead: " + (x["skipped"] if "skipped" in x else
                  f"N={x['norms']} M={x['measures']}: check {x['check_s']:.2f} s, z3 on the {x['queries']} exported queries "
-                 f"{x['z3_s']:.2f} s: **{x['ratio']:.2f}x**"))
+                 f"{x['z3_s']:.2f} s: **{x['ratio']:.2f}x** (CPU {x.get('check_cpu_s', 0):.2f} s vs {x.get('z3_cpu_s', 0):.2f} s)"))
     if "peer" in R:
         x = R["peer"]
         L.append(f"- peer: " + (x["skipped"] if "skipped" in x else
