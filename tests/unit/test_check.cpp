@@ -323,3 +323,68 @@ expect Long no_conflict)NC");
   CHECK_FALSE(r[2].passed);
   CHECK(r[2].message == "conflicts with EU.wait");
 }
+
+TEST_CASE("a query assumes only the clauses its norm depends on, and the shared path agrees with the naive one", "[check][export]") {
+  const auto l = program(kLaw + R"NC(
+measure Short "Permits for one year" {
+  level act
+  effective 2026-07-01
+  define validity(refugee) = 12 months
+}
+measure Detain "Detain everyone" {
+  level act
+  effective 2026-07-01
+  define detained(p) = true
+}
+)NC");
+  // current law's queries: those on EU.validity mention the clause that
+  // defines validity (NL.permits define 0), never the one that defines
+  // detention (define 1), and the other way round for EU.minors
+  std::vector<SolverQuery> qs;
+  const Verdict v = check_subject(*l->prog, -1, nc_test::day("2026-07-01"), -1, 10000, &qs);
+  CHECK(v.status == Status::compliant);
+  auto norm_index = [&](const std::string& id) {
+    for (std::size_t n = 0; n < l->prog->norms.size(); ++n)
+      if (l->prog->norms[n].id == id) return static_cast<int>(n);
+    return -1;
+  };
+  const int validity = norm_index("EU.validity"), minors = norm_index("EU.minors");
+  REQUIRE(validity >= 0);
+  REQUIRE(minors >= 0);
+  std::size_t seen_validity = 0, seen_minors = 0;
+  for (const auto& q : qs) {
+    INFO(q.smt2);
+    const bool d0 = q.smt2.find("clause!NL.permits!define!0") != std::string::npos;
+    const bool d1 = q.smt2.find("clause!NL.permits!define!1") != std::string::npos;
+    if (q.norm == validity) {
+      ++seen_validity;
+      CHECK(d0);
+      CHECK_FALSE(d1);
+    } else if (q.norm == minors) {
+      ++seen_minors;
+      CHECK(d1);
+      CHECK_FALSE(d0);
+    }
+  }
+  CHECK(seen_validity > 0);
+  CHECK(seen_minors > 0);
+  // the same verdicts and witnesses with nothing shared and a fresh solver per query
+  CheckOptions o;
+  o.today = nc_test::day("2026-07-01");
+  const auto shared = check(*l->prog, o);
+  set_fresh_solvers(true);
+  const auto naive = check(*l->prog, o);
+  set_fresh_solvers(false);
+  REQUIRE(shared.size() == 3);
+  REQUIRE(naive.size() == shared.size());
+  for (std::size_t i = 0; i < shared.size(); ++i) {
+    CHECK(status_name(naive[i].status) == std::string(status_name(shared[i].status)));
+    REQUIRE(naive[i].findings.size() == shared[i].findings.size());
+    for (std::size_t f = 0; f < shared[i].findings.size(); ++f) {
+      CHECK(naive[i].findings[f].norm == shared[i].findings[f].norm);
+      CHECK(naive[i].findings[f].clauses.size() == shared[i].findings[f].clauses.size());
+    }
+  }
+  CHECK(shared[1].status == Status::conflict);  // Short: below EU.validity's floor
+  CHECK(shared[2].status == Status::conflict);  // Detain: EU.minors
+}
