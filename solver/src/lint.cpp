@@ -124,18 +124,22 @@ class Linter {
     return out_.back();
   }
 
-  // One date's encodings (every decision free): each norm in force, its
-  // `holds` and assumptions over the canonical case constants, the free
-  // symbols they mention, and the consistency of the sets of norms asked
-  // about so far.
+  // The norms' encodings with every decision free: each norm that is in
+  // force at some date, its `holds` and assumptions over the canonical case
+  // constants, and the free symbols they mention. With current law left out
+  // nothing in them depends on the date (a derogation's excuse needs an
+  // invocation, and there are none), so one encoding serves every date, and
+  // so does every answer about a set of norms: the consistency of a set of
+  // norms, and whether a norm is implied by a set of others.
   struct Day {
     Checker& ck;
-    std::vector<int> in_force;
+    std::vector<int> in_force;                                   // at the date being checked
     std::map<int, Query> qs;
     std::map<int, std::size_t> pos;                              // norm -> index into holds, assume, symbols
     std::vector<z3::expr> holds, assume;                         // canonical
     std::vector<std::vector<int>> symbols;                       // linking symbols (linking_symbols), ascending
     std::map<std::vector<int>, std::optional<bool>> consistent;  // by the norms, ascending
+    std::map<std::pair<int, std::vector<int>>, std::vector<std::string>> implied;  // (norm, others) -> `by`, empty: not implied
   };
 
   // The norms MEMBERS (ascending) split into the classes of "shares a
@@ -211,45 +215,42 @@ class Linter {
   }
 
   void norms() {
-    std::set<int> vacuous_reported;
     std::set<std::vector<int>> contradictions;
+    Variant v;
+    v.no_rules = true;
+    Checker ck(prog_, -1, dates_.front(), -1, timeout_, v);
+    Day d{ck, {}, {}, {}, {}, {}, {}, {}, {}};
+    std::map<std::string, int> symbol_ids;
+    for (std::size_t n = 0; n < prog_.norms.size(); ++n) {
+      const auto& norm = prog_.norms[n];
+      if (norm.derogation || !norm.modality) continue;
+      if (std::none_of(dates_.begin(), dates_.end(), [&](ir::Day at) { return norm.period.contains(at); })) continue;
+      const Query& q = d.qs.emplace(static_cast<int>(n), ck.build(norm)).first->second;
+      d.pos.emplace(static_cast<int>(n), d.holds.size());
+      d.holds.push_back(canonical(ck, q, q.holds));
+      d.assume.push_back(canonical(ck, q, q.assumptions));
+      std::set<int> syms;
+      std::unordered_set<unsigned> seen;
+      linking_symbols(d.holds.back(), symbol_ids, syms, seen);
+      linking_symbols(d.assume.back(), symbol_ids, syms, seen);
+      d.symbols.emplace_back(syms.begin(), syms.end());
+      // vacuous (the same at every date)
+      if (norm.cond || norm.unless) {
+        auto s = ck.solver();
+        s.add(q.assumptions);
+        s.add(q.applies);
+        if (s.check() == z3::unsat)
+          warn("W0102", norm.span, fmt::format("norm `{}` can never apply: its conditions never hold together", norm.id))
+              .help = "check its `when` and `unless` clauses and the cases' `assume`s";
+      }
+    }
     for (ir::Day at : dates_) {
-      Variant v;
-      v.no_rules = true;
-      Checker ck(prog_, -1, at, -1, timeout_, v);
-      Day d{ck, {}, {}, {}, {}, {}, {}, {}};
-      for (std::size_t n = 0; n < prog_.norms.size(); ++n) {
-        const auto& norm = prog_.norms[n];
-        if (!norm.derogation && norm.modality && norm.period.contains(at)) d.in_force.push_back(static_cast<int>(n));
-      }
-      std::map<std::string, int> symbol_ids;
-      for (int n : d.in_force) {
-        const Query& q = d.qs.emplace(n, ck.build(prog_.norms[static_cast<std::size_t>(n)])).first->second;
-        d.pos.emplace(n, d.holds.size());
-        d.holds.push_back(canonical(ck, q, q.holds));
-        d.assume.push_back(canonical(ck, q, q.assumptions));
-        std::set<int> syms;
-        std::unordered_set<unsigned> seen;
-        linking_symbols(d.holds.back(), symbol_ids, syms, seen);
-        linking_symbols(d.assume.back(), symbol_ids, syms, seen);
-        d.symbols.emplace_back(syms.begin(), syms.end());
-      }
-      for (int n : d.in_force) {
-        const auto& norm = prog_.norms[static_cast<std::size_t>(n)];
-        const Query& q = d.qs.at(n);
-        ++applies_dates_[n];
-        // vacuous
-        if (!vacuous_reported.count(n) && (norm.cond || norm.unless)) {
-          auto s = ck.solver();
-          s.add(q.assumptions);
-          s.add(q.applies);
-          if (s.check() == z3::unsat) {
-            vacuous_reported.insert(n);
-            warn("W0102", norm.span, fmt::format("norm `{}` can never apply: its conditions never hold together", norm.id))
-                .help = "check its `when` and `unless` clauses and the cases' `assume`s";
-          }
+      d.in_force.clear();
+      for (const auto& [n, q] : d.qs)
+        if (prog_.norms[static_cast<std::size_t>(n)].period.contains(at)) {
+          d.in_force.push_back(n);
+          ++applies_dates_[n];
         }
-      }
       redundant(d);
       contradictory(d, contradictions);
     }
@@ -289,7 +290,6 @@ class Linter {
   // norms). A minimal set chosen by deletion in source order would not
   // depend on Z3, but it names different norms than before on the corpus.
   void redundant(Day& d) {
-    Checker& ck = d.ck;
     std::vector<int> binderless;
     std::vector<std::pair<std::vector<ir::Type>, std::vector<int>>> by_types;  // in order of first norm
     for (int n : d.in_force) {
@@ -333,29 +333,39 @@ class Linter {
               if (o != n) others.push_back(o);
         if (others.empty()) continue;  // no other norm kept: none is named
         std::sort(others.begin(), others.end());
-        auto s = ck.solver();
-        s.add(d.assume[d.pos.at(n)]);
-        s.add(!d.holds[d.pos.at(n)]);
-        std::vector<z3::expr> lits;
-        for (int o : others) {
-          lits.push_back(ck.ctx_.bool_const(("other!" + prog_.norms[static_cast<std::size_t>(o)].id).c_str()));
-          s.add(z3::implies(lits.back(), d.holds[d.pos.at(o)]));
-        }
-        z3::expr_vector on(ck.ctx_);
-        for (const auto& l : lits) on.push_back(l);
-        if (s.check(on) != z3::unsat) continue;
-        std::set<unsigned> core;
-        const z3::expr_vector c = s.unsat_core();
-        for (unsigned i = 0; i < c.size(); ++i) core.insert(c[i].id());
-        std::vector<std::string> by;
-        for (std::size_t k = 0; k < others.size(); ++k)
-          if (core.count(lits[k].id())) by.push_back("`" + prog_.norms[static_cast<std::size_t>(others[k])].id + "`");
-        std::sort(by.begin(), by.end());
-        if (by.empty()) continue;
-        redundant_by_.emplace(n, by);
+        auto [entry, fresh] = d.implied.try_emplace({n, others});
+        if (fresh) entry->second = implied_by(d, n, others);
+        if (entry->second.empty()) continue;
+        redundant_by_.emplace(n, entry->second);
         ++redundant_dates_[n];
       }
     }
+  }
+
+  // The norms among OTHERS (ascending) that Z3's unsat core names for
+  // "assumptions(N) & !holds(N) & AND_o holds(o)", sorted by name; empty if
+  // that is satisfiable or undecided.
+  std::vector<std::string> implied_by(Day& d, int n, const std::vector<int>& others) {
+    Checker& ck = d.ck;
+    auto s = ck.solver();
+    s.add(d.assume[d.pos.at(n)]);
+    s.add(!d.holds[d.pos.at(n)]);
+    std::vector<z3::expr> lits;
+    for (int o : others) {
+      lits.push_back(ck.ctx_.bool_const(("other!" + prog_.norms[static_cast<std::size_t>(o)].id).c_str()));
+      s.add(z3::implies(lits.back(), d.holds[d.pos.at(o)]));
+    }
+    z3::expr_vector on(ck.ctx_);
+    for (const auto& l : lits) on.push_back(l);
+    if (s.check(on) != z3::unsat) return {};
+    std::set<unsigned> core;
+    const z3::expr_vector c = s.unsat_core();
+    for (unsigned i = 0; i < c.size(); ++i) core.insert(c[i].id());
+    std::vector<std::string> by;
+    for (std::size_t k = 0; k < others.size(); ++k)
+      if (core.count(lits[k].id())) by.push_back("`" + prog_.norms[static_cast<std::size_t>(others[k])].id + "`");
+    std::sort(by.begin(), by.end());
+    return by;
   }
 
   // Contradictions at one date, per group of norms with the same case types
