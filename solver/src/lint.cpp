@@ -443,7 +443,17 @@ class Linter {
   void shadowed() {
     std::set<std::pair<int, int>> took_effect, checked;
     // current law's checker at a date: the same for every rule (not a measure), so built once
-    std::map<ir::Day, std::unique_ptr<Checker>> current_law;
+    struct Law {
+      std::unique_ptr<Checker> ck;
+      std::unordered_set<unsigned> on;  // the ids of its clause literals that are on (Checker::lits_on)
+    };
+    auto law = [&](int subject, ir::Day at, const Variant& variant) {
+      Law l{std::make_unique<Checker>(prog_, subject, at, -1, timeout_, variant), {}};
+      const z3::expr_vector on = l.ck->lits_on();
+      for (unsigned i = 0; i < on.size(); ++i) l.on.insert(on[i].id());
+      return l;
+    };
+    std::map<ir::Day, Law> current_law;
     for (std::size_t r = 0; r < prog_.rulesets.size(); ++r) {
       const auto& rs = prog_.rulesets[r];
       std::vector<ir::Day> when;
@@ -464,15 +474,16 @@ class Linter {
           // a measure's checker: the measure with this choice of its options;
           // a rule's: current law at the date (a rule's options are choices
           // only for a measure: the checker is the same for every pick)
-          std::unique_ptr<Checker> own;
+          Law own;
           if (rs.measure) {
             Variant variant;
             variant.choices = pick;
-            own = std::make_unique<Checker>(prog_, static_cast<int>(r), at, -1, timeout_, variant);
+            own = law(static_cast<int>(r), at, variant);
+          } else if (!current_law.count(at)) {
+            current_law.emplace(at, law(-1, at, Variant{}));
           }
-          std::unique_ptr<Checker>& law = current_law[at];
-          if (!rs.measure && !law) law = std::make_unique<Checker>(prog_, -1, at, -1, timeout_, Variant{});
-          Checker& ck = rs.measure ? *own : *law;
+          const Law& l = rs.measure ? own : current_law.at(at);
+          Checker& ck = *l.ck;
           for (std::size_t k = 0; k < rs.defines.size(); ++k) {
             const auto& def = rs.defines[k];
             if (def.symbol < 0 || took_effect.count({static_cast<int>(r), static_cast<int>(k)})) continue;
@@ -501,7 +512,20 @@ class Linter {
             auto s = ck.solver();
             s.add(assume);
             s.add(f->second);
-            if (s.check(ck.lits_on()) != z3::unsat) took_effect.insert({static_cast<int>(r), static_cast<int>(k)});
+            // the clause literals that are on and occur in the query: assuming
+            // the others too (as Checker::lits_on() would) changes nothing,
+            // but costs time in the number of all clauses
+            z3::expr_vector on(ck.ctx_);
+            std::unordered_set<unsigned> seen;
+            std::vector<z3::expr> stack{assume, f->second};
+            while (!stack.empty()) {
+              const z3::expr e = stack.back();
+              stack.pop_back();
+              if (!e.is_app() || !seen.insert(e.id()).second) continue;
+              if (l.on.count(e.id())) on.push_back(e);
+              for (unsigned a = 0; a < e.num_args(); ++a) stack.push_back(e.arg(a));
+            }
+            if (s.check(on) != z3::unsat) took_effect.insert({static_cast<int>(r), static_cast<int>(k)});
           }
         }
     }
