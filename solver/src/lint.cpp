@@ -131,7 +131,7 @@ class Linter {
   // invocation, and there are none), so one encoding serves every date, and
   // so does every answer about a set of norms: the consistency of a set of
   // norms, and whether a norm is implied by a set of others.
-  struct Day {
+  struct Encoded {
     Checker& ck;
     std::vector<int> in_force;                                   // at the date being checked
     std::map<int, Query> qs;
@@ -145,7 +145,7 @@ class Linter {
   // The norms MEMBERS (ascending) split into the classes of "shares a
   // linking symbol with", transitively. Each class ascending; the classes in
   // the order of their first norm.
-  static std::vector<std::vector<int>> components(const Day& d, const std::vector<int>& members) {
+  static std::vector<std::vector<int>> components(const Encoded& d, const std::vector<int>& members) {
     std::vector<std::size_t> parent(members.size());
     for (std::size_t i = 0; i < parent.size(); ++i) parent[i] = i;
     auto find = [&](std::size_t i) {
@@ -174,7 +174,7 @@ class Linter {
   //   not (exists c . forall outcomes . !holds(IDS, c))
   // with the outcomes (applications of free decisions) abstracted to
   // variables under functional consistency (Ackermann). nullopt: unknown.
-  std::optional<bool> consistent(Day& d, const std::vector<int>& ids) {
+  std::optional<bool> consistent(Encoded& d, const std::vector<int>& ids) {
     if (ids.empty()) return true;
     auto hit = d.consistent.find(ids);
     if (hit != d.consistent.end()) return hit->second;
@@ -219,7 +219,7 @@ class Linter {
     Variant v;
     v.no_rules = true;
     Checker ck(prog_, -1, dates_.front(), -1, timeout_, v);
-    Day d{ck, {}, {}, {}, {}, {}, {}, {}, {}};
+    Encoded d{ck, {}, {}, {}, {}, {}, {}, {}, {}};
     std::map<std::string, int> symbol_ids;
     for (std::size_t n = 0; n < prog_.norms.size(); ++n) {
       const auto& norm = prog_.norms[n];
@@ -277,10 +277,16 @@ class Linter {
   // split the norms into components that share no free decision or fact
   // (components()). A component K without N shares nothing with N's
   // component but the cases, so it changes the answer only by ruling cases
-  // out: if K is consistent (for every case some outcomes meet it), every
-  // model of the query without K extends to K's own decisions and facts,
-  // and K can be left out. So the query keeps N's component and the
-  // components that are not consistent (or undecided), and no others.
+  // out: if K is consistent (consistent(): for every case and facts that
+  // meet K's assumptions some outcomes meet K), every model of the query
+  // without K extends to K's own decisions and facts (K's facts occur
+  // nowhere else in the query; give them a value their unit allows, as 0,
+  // and K's assumptions hold: they are N's case assumptions and those
+  // units), and K can be left out. So the query keeps N's component and the
+  // components that are not consistent or undecided, and no others. (A
+  // fact or decision in a case's `assume` joins every norm of those cases in
+  // one component.) Where the solver cannot decide, the smaller query may be
+  // decided where the query over all the others was not.
   //
   // The norms it is implied by (`by`) are Z3's unsat core over the
   // assumption literals of the others kept, in source order, as before the
@@ -289,7 +295,7 @@ class Linter {
   // corpus, the golden files, or bench/gen.py corpora of 100 and 1,000
   // norms). A minimal set chosen by deletion in source order would not
   // depend on Z3, but it names different norms than before on the corpus.
-  void redundant(Day& d) {
+  void redundant(Encoded& d) {
     std::vector<int> binderless;
     std::vector<std::pair<std::vector<ir::Type>, std::vector<int>>> by_types;  // in order of first norm
     for (int n : d.in_force) {
@@ -345,7 +351,7 @@ class Linter {
   // The norms among OTHERS (ascending) that Z3's unsat core names for
   // "assumptions(N) & !holds(N) & AND_o holds(o)", sorted by name; empty if
   // that is satisfiable or undecided.
-  std::vector<std::string> implied_by(Day& d, int n, const std::vector<int>& others) {
+  std::vector<std::string> implied_by(Encoded& d, int n, const std::vector<int>& others) {
     Checker& ck = d.ck;
     auto s = ck.solver();
     s.add(d.assume[d.pos.at(n)]);
@@ -377,7 +383,13 @@ class Linter {
   // assumptions are about their own facts, or the same cases). Every minimal
   // contradictory set lies inside one component (one of its parts would
   // already be contradictory), so the enumeration runs per component.
-  void contradictory(Day& d, std::set<std::vector<int>>& seen) {
+  // The answers are those of one query over the whole group, except where
+  // the solver cannot decide (an undecided component is not reported, as an
+  // undecided group was not; a group may now be decided where it was not)
+  // and where the enumeration stops early (more than 20 minimal
+  // contradictions in a group, or a component's 2,000 steps used up): then
+  // the contradictions kept may be others than the whole group's.
+  void contradictory(Encoded& d, std::set<std::vector<int>>& seen) {
     Checker& ck = d.ck;
     // group by case types; norms without cases belong to every group
     std::map<std::string, std::vector<int>> groups;  // by the case types, spelled out
