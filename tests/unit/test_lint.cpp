@@ -74,7 +74,7 @@ measure M "m" {
 // a free decision or fact (lint.cpp). A component that shares nothing with a
 // norm but its cases can still decide whether the norm is implied: by ruling
 // cases out.
-TEST_CASE("a norm implied because unconnected norms rule its cases out is redundant", "[lint]") {
+TEST_CASE("lint: a norm implied because unconnected norms rule its cases out is redundant", "[lint]") {
   auto l = nc_test::load(std::string(nc_test::kPrelude) + R"NC(
 norm N "Short wait for refugees" { source EU "art. 1" for p: Person when p.status == refugee must wait(p) <= 1 month }
 norm X "Refugees detained" { source EU "art. 2" for p: Person when p.status == refugee must detained(p) }
@@ -89,7 +89,7 @@ norm Y "Refugees not detained" { source EU "art. 3" for p: Person when p.status 
   CHECK(found["W0101"][0] == "norms `X`, `Y` cannot all be met: for some case no outcome is lawful");
 }
 
-TEST_CASE("unconnected norms that rule no case out do not make a norm redundant", "[lint]") {
+TEST_CASE("lint: unconnected norms that rule no case out do not make a norm redundant", "[lint]") {
   auto l = nc_test::load(std::string(nc_test::kPrelude) + R"NC(
 norm N "Short wait for refugees" { source EU "art. 1" for p: Person when p.status == refugee must wait(p) <= 1 month }
 norm X "Refugees detained" { source EU "art. 2" for p: Person when p.status == refugee must detained(p) }
@@ -105,7 +105,7 @@ norm M "At most 3 years" { source EU "art. 5" for p: Person must wait(p) <= 36 m
   CHECK(found["W0101"].empty());
 }
 
-TEST_CASE("a contradiction among norms without cases needs a group whose cases exist", "[lint]") {
+TEST_CASE("lint: a contradiction among norms without cases needs a group whose cases exist", "[lint]") {
   const std::string odd = std::string(nc_test::kPrelude) + R"NC(
 case Odd { x: int  assume x > 1  assume x < 0 }
 decision lonely: bool
