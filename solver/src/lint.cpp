@@ -244,6 +244,9 @@ class Linter {
               .help = "check its `when` and `unless` clauses and the cases' `assume`s";
       }
     }
+    // a date with the same norms in force as an earlier one has the same
+    // answers: the same norms are implied, and no contradiction is new
+    std::map<std::vector<int>, std::vector<int>> implied_at;  // norms in force -> those implied
     for (ir::Day at : dates_) {
       d.in_force.clear();
       for (const auto& [n, q] : d.qs)
@@ -251,7 +254,12 @@ class Linter {
           d.in_force.push_back(n);
           ++applies_dates_[n];
         }
-      redundant(d);
+      auto [same, fresh] = implied_at.try_emplace(d.in_force);
+      if (!fresh) {
+        for (int n : same->second) ++redundant_dates_[n];
+        continue;
+      }
+      same->second = redundant(d);
       contradictory(d, contradictions);
     }
     // redundant only if implied at every date where it applies
@@ -295,7 +303,9 @@ class Linter {
   // corpus, the golden files, or bench/gen.py corpora of 100 and 1,000
   // norms). A minimal set chosen by deletion in source order would not
   // depend on Z3, but it names different norms than before on the corpus.
-  void redundant(Encoded& d) {
+  // Returns the norms implied at the date.
+  std::vector<int> redundant(Encoded& d) {
+    std::vector<int> implied;
     std::vector<int> binderless;
     std::vector<std::pair<std::vector<ir::Type>, std::vector<int>>> by_types;  // in order of first norm
     for (int n : d.in_force) {
@@ -324,19 +334,19 @@ class Linter {
       std::map<int, std::size_t> comp_of;
       for (std::size_t k = 0; k < comps.size(); ++k)
         for (int m : comps[k]) comp_of.emplace(m, k);
-      std::vector<bool> restricting(comps.size(), true);
+      std::vector<std::size_t> restricting;  // the components that are not consistent, or undecided
       if (comps.size() > 1)
         for (std::size_t k = 0; k < comps.size(); ++k) {
           const auto c = consistent(d, comps[k]);
-          restricting[k] = !c || !*c;
+          if (!c || !*c) restricting.push_back(k);
         }
       for (int n : owners) {
         const std::size_t own = comp_of.at(n);
         std::vector<int> others;
-        for (std::size_t k = 0; k < comps.size(); ++k)
-          if (k == own || restricting[k])
-            for (int o : comps[k])
-              if (o != n) others.push_back(o);
+        for (int o : comps[own])
+          if (o != n) others.push_back(o);
+        for (std::size_t k : restricting)
+          if (k != own) others.insert(others.end(), comps[k].begin(), comps[k].end());
         if (others.empty()) continue;  // no other norm kept: none is named
         std::sort(others.begin(), others.end());
         auto [entry, fresh] = d.implied.try_emplace({n, others});
@@ -344,8 +354,10 @@ class Linter {
         if (entry->second.empty()) continue;
         redundant_by_.emplace(n, entry->second);
         ++redundant_dates_[n];
+        implied.push_back(n);
       }
     }
+    return implied;
   }
 
   // The norms among OTHERS (ascending) that Z3's unsat core names for
