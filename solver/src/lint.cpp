@@ -196,9 +196,11 @@ class Linter {
     z3::expr body = all.substitute(from, vars);
     // functional consistency of the abstracted outcomes (Ackermann)
     z3::expr consistent_outcomes = ck.ctx_.bool_val(true);
+    std::map<unsigned, std::vector<std::size_t>> by_decl;  // the applications of each decision, ascending
+    for (std::size_t i = 0; i < apps.size(); ++i) by_decl[apps[i].decl().id()].push_back(i);
     for (std::size_t i = 0; i < apps.size(); ++i)
-      for (std::size_t j = i + 1; j < apps.size(); ++j) {
-        if (!z3::eq(apps[i].decl(), apps[j].decl())) continue;
+      for (std::size_t j : by_decl.at(apps[i].decl().id())) {
+        if (j <= i) continue;
         z3::expr same_args = ck.ctx_.bool_val(true);
         for (unsigned a = 0; a < apps[i].num_args(); ++a) same_args = same_args && apps[i].arg(a) == apps[j].arg(a);
         z3::expr sa = same_args.substitute(from, vars);
