@@ -468,7 +468,6 @@ class Linter {
 
   void shadowed() {
     std::set<std::pair<int, int>> took_effect, checked;
-    // current law's checker at a date: the same for every rule (not a measure), so built once
     struct Law {
       std::unique_ptr<Checker> ck;
       std::unordered_set<unsigned> on;  // the ids of its clause literals that are on (Checker::lits_on)
@@ -479,81 +478,79 @@ class Linter {
       for (unsigned i = 0; i < on.size(); ++i) l.on.insert(on[i].id());
       return l;
     };
-    std::map<ir::Day, Law> current_law;
+    // whether definition K of rule set R decides some argument under L
+    auto look_at = [&](const Law& l, std::size_t r, std::size_t k) {
+      const auto& def = prog_.rulesets[r].defines[k];
+      if (def.symbol < 0 || took_effect.count({static_cast<int>(r), static_cast<int>(k)})) return;
+      checked.insert({static_cast<int>(r), static_cast<int>(k)});
+      Checker& ck = *l.ck;
+      // a call with fresh arguments
+      const auto& sym = prog_.symbols[static_cast<std::size_t>(def.symbol)];
+      ck.enc_.begin_norm();
+      std::vector<enc::Val> env;
+      ir::Expr call;
+      call.op = ir::Op::call;
+      call.index = def.symbol;
+      call.type = sym.result;
+      z3::expr assume = ck.ctx_.bool_val(true);
+      for (std::size_t a = 0; a < sym.params.size(); ++a) {
+        env.push_back(ck.enc_.fresh("arg" + std::to_string(a), sym.params[a].type));
+        if (sym.params[a].type.kind == ir::Type::record) assume = assume && ck.enc_.case_assumptions(env.back(), sym.params[a].type.index);
+        auto v = std::make_unique<ir::Expr>();
+        v->op = ir::Op::var;
+        v->index = static_cast<int>(a);
+        v->type = sym.params[a].type;
+        call.args.push_back(std::move(v));
+      }
+      ck.enc_.lower(call, env);
+      auto f = ck.enc_.fired_defs().find({static_cast<int>(r), static_cast<int>(k)});
+      if (f == ck.enc_.fired_defs().end()) return;
+      auto s = ck.solver();
+      s.add(assume);
+      s.add(f->second);
+      // the clause literals that are on and occur in the query: assuming
+      // the others too (as Checker::lits_on() would) changes nothing,
+      // but costs time in the number of all clauses
+      z3::expr_vector on(ck.ctx_);
+      std::unordered_set<unsigned> seen;
+      std::vector<z3::expr> stack{assume, f->second};
+      while (!stack.empty()) {
+        const z3::expr e = stack.back();
+        stack.pop_back();
+        if (!e.is_app() || !seen.insert(e.id()).second) continue;
+        if (l.on.count(e.id())) on.push_back(e);
+        for (unsigned a = 0; a < e.num_args(); ++a) stack.push_back(e.arg(a));
+      }
+      if (s.check(on) != z3::unsat) took_effect.insert({static_cast<int>(r), static_cast<int>(k)});
+    };
+    // the rules, at every date where they apply, against current law at that
+    // date: one checker per date for all of them (a checker without a
+    // measure does not depend on the choices of options)
+    for (ir::Day at : dates_) {
+      std::optional<Law> current;
+      for (std::size_t r = 0; r < prog_.rulesets.size(); ++r) {
+        const auto& rs = prog_.rulesets[r];
+        if (rs.measure || !rs.period.contains(at)) continue;
+        if (!current) current = law(-1, at, Variant{});
+        for (std::size_t k = 0; k < rs.defines.size(); ++k) look_at(*current, r, k);
+      }
+    }
+    // a measure on the date it takes effect, each choice's definitions with that choice taken
     for (std::size_t r = 0; r < prog_.rulesets.size(); ++r) {
       const auto& rs = prog_.rulesets[r];
-      std::vector<ir::Day> when;
-      if (rs.measure) {
-        if (rs.effective) when.push_back(*rs.effective);
-      } else {
-        for (ir::Day d : dates_) if (rs.period.contains(d)) when.push_back(d);
-      }
-      // a measure's options: each choice's definitions are looked at with that choice taken
+      if (!rs.measure || !rs.effective) continue;
       std::vector<std::vector<int>> picks{std::vector<int>(rs.options.size(), 0)};
       for (std::size_t o = 0; o < rs.options.size(); ++o)
         for (std::size_t c = 1; c < rs.options[o].choices.size(); ++c) {
           picks.push_back(std::vector<int>(rs.options.size(), 0));
           picks.back()[o] = static_cast<int>(c);
         }
-      for (ir::Day at : when)
-        for (const auto& pick : picks) {
-          // a measure's checker: the measure with this choice of its options;
-          // a rule's: current law at the date (a rule's options are choices
-          // only for a measure: the checker is the same for every pick)
-          Law own;
-          if (rs.measure) {
-            Variant variant;
-            variant.choices = pick;
-            own = law(static_cast<int>(r), at, variant);
-          } else if (!current_law.count(at)) {
-            current_law.emplace(at, law(-1, at, Variant{}));
-          }
-          const Law& l = rs.measure ? own : current_law.at(at);
-          Checker& ck = *l.ck;
-          for (std::size_t k = 0; k < rs.defines.size(); ++k) {
-            const auto& def = rs.defines[k];
-            if (def.symbol < 0 || took_effect.count({static_cast<int>(r), static_cast<int>(k)})) continue;
-            checked.insert({static_cast<int>(r), static_cast<int>(k)});
-            // a call with fresh arguments
-            const auto& sym = prog_.symbols[static_cast<std::size_t>(def.symbol)];
-            ck.enc_.begin_norm();
-            std::vector<enc::Val> env;
-            ir::Expr call;
-            call.op = ir::Op::call;
-            call.index = def.symbol;
-            call.type = sym.result;
-            z3::expr assume = ck.ctx_.bool_val(true);
-            for (std::size_t a = 0; a < sym.params.size(); ++a) {
-              env.push_back(ck.enc_.fresh("arg" + std::to_string(a), sym.params[a].type));
-              if (sym.params[a].type.kind == ir::Type::record) assume = assume && ck.enc_.case_assumptions(env.back(), sym.params[a].type.index);
-              auto v = std::make_unique<ir::Expr>();
-              v->op = ir::Op::var;
-              v->index = static_cast<int>(a);
-              v->type = sym.params[a].type;
-              call.args.push_back(std::move(v));
-            }
-            ck.enc_.lower(call, env);
-            auto f = ck.enc_.fired_defs().find({static_cast<int>(r), static_cast<int>(k)});
-            if (f == ck.enc_.fired_defs().end()) continue;
-            auto s = ck.solver();
-            s.add(assume);
-            s.add(f->second);
-            // the clause literals that are on and occur in the query: assuming
-            // the others too (as Checker::lits_on() would) changes nothing,
-            // but costs time in the number of all clauses
-            z3::expr_vector on(ck.ctx_);
-            std::unordered_set<unsigned> seen;
-            std::vector<z3::expr> stack{assume, f->second};
-            while (!stack.empty()) {
-              const z3::expr e = stack.back();
-              stack.pop_back();
-              if (!e.is_app() || !seen.insert(e.id()).second) continue;
-              if (l.on.count(e.id())) on.push_back(e);
-              for (unsigned a = 0; a < e.num_args(); ++a) stack.push_back(e.arg(a));
-            }
-            if (s.check(on) != z3::unsat) took_effect.insert({static_cast<int>(r), static_cast<int>(k)});
-          }
-        }
+      for (const auto& pick : picks) {
+        Variant variant;
+        variant.choices = pick;
+        const Law own = law(static_cast<int>(r), *rs.effective, variant);
+        for (std::size_t k = 0; k < rs.defines.size(); ++k) look_at(own, r, k);
+      }
     }
     for (const auto& key : checked) {
       if (took_effect.count(key)) continue;
