@@ -69,3 +69,60 @@ measure M "m" {
   REQUIRE(found["W0104"].size() == 1);
   CHECK(found["W0104"][0] == "this definition of `wait` in measure `M` never takes effect");
 }
+
+// Redundancy and contradiction are decided per component of norms that share
+// a free decision or fact (lint.cpp). A component that shares nothing with a
+// norm but its cases can still decide whether the norm is implied: by ruling
+// cases out.
+TEST_CASE("lint: a norm implied because unconnected norms rule its cases out is redundant", "[lint]") {
+  auto l = nc_test::load(std::string(nc_test::kPrelude) + R"NC(
+norm N "Short wait for refugees" { source EU "art. 1" for p: Person when p.status == refugee must wait(p) <= 1 month }
+norm X "Refugees detained" { source EU "art. 2" for p: Person when p.status == refugee must detained(p) }
+norm Y "Refugees not detained" { source EU "art. 3" for p: Person when p.status == refugee must not detained(p) })NC");
+  REQUIRE(l->prog.has_value());
+  auto found = by_code(lint(*l->prog, 10000));
+  // X and Y (about `detained`) leave no lawful outcome for a refugee, so N
+  // (about `wait`) can only be broken in a case no norm set can meet
+  REQUIRE(found["W0103"].size() == 1);
+  CHECK(found["W0103"][0] == "norm `N` is implied by `X` and `Y`");
+  REQUIRE(found["W0101"].size() == 1);
+  CHECK(found["W0101"][0] == "norms `X`, `Y` cannot all be met: for some case no outcome is lawful");
+}
+
+TEST_CASE("lint: unconnected norms that rule no case out do not make a norm redundant", "[lint]") {
+  auto l = nc_test::load(std::string(nc_test::kPrelude) + R"NC(
+norm N "Short wait for refugees" { source EU "art. 1" for p: Person when p.status == refugee must wait(p) <= 1 month }
+norm X "Refugees detained" { source EU "art. 2" for p: Person when p.status == refugee must detained(p) }
+norm Y "Subsidiaries not detained" { source EU "art. 3" for p: Person when p.status == subsidiary must not detained(p) }
+norm L "At most 2 years" { source EU "art. 4" for p: Person must wait(p) <= 24 months }
+norm M "At most 3 years" { source EU "art. 5" for p: Person must wait(p) <= 36 months })NC");
+  REQUIRE(l->prog.has_value());
+  auto found = by_code(lint(*l->prog, 10000));
+  // X and Y hold together for every case: left out of N's query, which has a
+  // model (a refugee who waits 2 months); M is implied by L alone
+  REQUIRE(found["W0103"].size() == 1);
+  CHECK(found["W0103"][0] == "norm `M` is implied by `L`");
+  CHECK(found["W0101"].empty());
+}
+
+TEST_CASE("lint: a contradiction among norms without cases needs a group whose cases exist", "[lint]") {
+  const std::string odd = std::string(nc_test::kPrelude) + R"NC(
+case Odd { x: int  assume x > 1  assume x < 0 }
+decision lonely: bool
+decision odd(o: Odd): bool
+norm O "Odd" { source EU "art. 1" for o: Odd must odd(o) }
+norm P "Lonely" { source EU "art. 2" must lonely }
+norm Q "Not lonely" { source EU "art. 3" must not lonely })NC";
+  // P and Q are contradictory on their own, but their only group is Odd's,
+  // whose assumptions admit no case: the group as a whole is consistent
+  auto l = nc_test::load(odd);
+  REQUIRE(l->prog.has_value());
+  CHECK(by_code(lint(*l->prog, 10000))["W0101"].empty());
+  // with a group whose cases exist, the contradiction is found there
+  auto l2 = nc_test::load(odd + R"NC(
+norm R "Detained" { source EU "art. 4" for p: Person must detained(p) })NC");
+  REQUIRE(l2->prog.has_value());
+  auto found = by_code(lint(*l2->prog, 10000));
+  REQUIRE(found["W0101"].size() == 1);
+  CHECK(found["W0101"][0] == "norms `P`, `Q` cannot all be met: for some case no outcome is lawful");
+}
