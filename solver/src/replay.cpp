@@ -29,6 +29,8 @@
 
 #include <fmt/format.h>
 
+#include "index.h"
+
 namespace normcheck {
 
 namespace {
@@ -125,44 +127,54 @@ std::optional<i128> parse_int(const std::string& s) {
 
 class Evaluator {
  public:
-  Evaluator(const ir::Program& prog, const Verdict& v) : prog_(prog), v_(v) {
+  // INDEX: the program's definers per symbol (shared by every witness of a
+  // run); a symbol's definitions in effect are sorted when first applied,
+  // so a witness costs what it touches, not the size of the program.
+  Evaluator(const ir::Program& prog, const Verdict& v, const detail::ProgramIndex& index) : prog_(prog), v_(v), index_(index) {
     const int subject = v.subject;
-    std::set<int> off_defines, off_invokes;
     if (subject >= 0) {
       // `check` takes each option's first choice; the others' clauses are off
       for (const auto& o : prog.rulesets[static_cast<std::size_t>(subject)].options)
         for (std::size_t c = 1; c < o.choices.size(); ++c) {
-          off_defines.insert(o.choices[c].defines.begin(), o.choices[c].defines.end());
-          off_invokes.insert(o.choices[c].invokes.begin(), o.choices[c].invokes.end());
+          off_defines_.insert(o.choices[c].defines.begin(), o.choices[c].defines.end());
+          off_invokes_.insert(o.choices[c].invokes.begin(), o.choices[c].invokes.end());
         }
     }
-    std::vector<int> active;
+    active_.assign(prog.rulesets.size(), 0);
     for (std::size_t r = 0; r < prog.rulesets.size(); ++r)
-      if (!prog.rulesets[r].measure && prog.rulesets[r].period.contains(v.at)) active.push_back(static_cast<int>(r));
-    if (subject >= 0) active.push_back(subject);
+      if (!prog.rulesets[r].measure && prog.rulesets[r].period.contains(v.at)) active_[r] = 1;
+    if (subject >= 0) active_[static_cast<std::size_t>(subject)] = 1;
+    for (std::size_t r = 0; r < prog.rulesets.size(); ++r) {
+      if (!active_[r]) continue;
+      const auto& rs = prog.rulesets[r];
+      for (std::size_t i = 0; i < rs.invokes.size(); ++i) {
+        mentioned_.insert(rs.invokes[i].derogation);
+        if (!(static_cast<int>(r) == subject && off_invokes_.count(static_cast<int>(i)))) invoked_.insert(rs.invokes[i].derogation);
+      }
+    }
+  }
+
+  // The definitions of SYMBOL in effect, highest precedence first: the
+  // subject first, then higher level, then later start, then later in the source.
+  const std::vector<std::pair<int, const ir::Definition*>>& definitions(int symbol) {
+    auto it = defs_.find(symbol);
+    if (it != defs_.end()) return it->second;
     struct Def {
       std::tuple<int, int, ir::Day, int, int> key;
       int ruleset;
       const ir::Definition* def;
     };
-    std::map<int, std::vector<Def>> by_symbol;
-    for (int r : active) {
-      const auto& rs = prog.rulesets[static_cast<std::size_t>(r)];
-      for (std::size_t i = 0; i < rs.defines.size(); ++i) {
-        const auto& d = rs.defines[i];
-        if (d.symbol < 0 || (r == subject && off_defines.count(static_cast<int>(i)))) continue;
-        by_symbol[d.symbol].push_back(
-            {{r == subject ? 1 : 0, rs.level.rank, rs.period.from.value_or(INT64_MIN), r, static_cast<int>(i)}, r, &d});
-      }
-      for (std::size_t i = 0; i < rs.invokes.size(); ++i) {
-        mentioned_.insert(rs.invokes[i].derogation);
-        if (!(r == subject && off_invokes.count(static_cast<int>(i)))) invoked_.insert(rs.invokes[i].derogation);
-      }
+    std::vector<Def> defs;
+    const int subject = v_.subject;
+    for (const auto& [r, i] : index_.definers[static_cast<std::size_t>(symbol)]) {
+      if (!active_[static_cast<std::size_t>(r)] || (r == subject && off_defines_.count(i))) continue;
+      const auto& rs = prog_.rulesets[static_cast<std::size_t>(r)];
+      defs.push_back({{r == subject ? 1 : 0, rs.level.rank, rs.period.from.value_or(INT64_MIN), r, i}, r, &rs.defines[static_cast<std::size_t>(i)]});
     }
-    for (auto& [sym, defs] : by_symbol) {
-      std::sort(defs.begin(), defs.end(), [](const Def& a, const Def& b) { return a.key > b.key; });
-      for (const auto& d : defs) defs_[sym].emplace_back(d.ruleset, d.def);
-    }
+    std::sort(defs.begin(), defs.end(), [](const Def& a, const Def& b) { return a.key > b.key; });
+    auto& out = defs_[symbol];
+    for (const auto& d : defs) out.emplace_back(d.ruleset, d.def);
+    return out;
   }
 
   ReplayResult run(const Finding& f) {
@@ -500,9 +512,9 @@ class Evaluator {
     std::optional<V> out;  // the outcome, once the first matching definition decides it
     bool decided = false;
     Tri none_higher = Tri::yes;
-    auto it = defs_.find(symbol);
-    if (it != defs_.end()) {
-      for (const auto& [ruleset, d] : it->second) {
+    const auto& alternatives = definitions(symbol);
+    if (!alternatives.empty()) {
+      for (const auto& [ruleset, d] : alternatives) {
         Tri match = Tri::yes;
         for (std::size_t i = 0; i < d->patterns.size(); ++i) {
           if (!d->patterns[i].is_value) continue;
@@ -536,7 +548,10 @@ class Evaluator {
 
   const ir::Program& prog_;
   const Verdict& v_;
-  std::map<int, std::vector<std::pair<int, const ir::Definition*>>> defs_;  // symbol -> (rule set, definition), highest precedence first
+  const detail::ProgramIndex& index_;
+  std::vector<char> active_;  // per rule set: in effect for this verdict
+  std::set<int> off_defines_, off_invokes_;  // the subject's clauses of options not taken
+  std::map<int, std::vector<std::pair<int, const ir::Definition*>>> defs_;  // symbol -> (rule set, definition), made when first needed
   std::set<int> invoked_;    // derogations invoked by a clause in effect
   std::set<int> mentioned_;  // derogations invoked by any active clause, in effect or switched off
   std::map<std::string, V> facts_;
@@ -546,18 +561,26 @@ class Evaluator {
 
 }  // namespace
 
-ReplayResult replay_witness(const ir::Program& prog, const Verdict& v, const Finding& f) {
+namespace {
+ReplayResult replay_one(const ir::Program& prog, const Verdict& v, const Finding& f, const detail::ProgramIndex& index) {
   if (f.kind == FindingKind::undecided || f.norm < 0) return {ReplayStatus::not_replayed, "an undecided finding has no witness"};
-  Evaluator ev(prog, v);
+  Evaluator ev(prog, v, index);
   return ev.run(f);
+}
+}  // namespace
+
+ReplayResult replay_witness(const ir::Program& prog, const Verdict& v, const Finding& f) {
+  return replay_one(prog, v, f, detail::ProgramIndex(prog));
 }
 
 ReplaySummary replay_verdicts(const ir::Program& prog, const std::vector<Verdict>& verdicts) {
   ReplaySummary s;
+  std::optional<detail::ProgramIndex> index;  // built once, if any witness is replayed
   for (const auto& v : verdicts) {
     for (const auto& f : v.findings) {
       if (f.kind == FindingKind::undecided) continue;
-      const ReplayResult r = replay_witness(prog, v, f);
+      if (!index) index.emplace(prog);
+      const ReplayResult r = replay_one(prog, v, f, *index);
       const std::string what = fmt::format("the witness of the {} on `{}` for {} at {}", f.kind == FindingKind::gap ? "gap" : "conflict",
                                            prog.norms[static_cast<std::size_t>(f.norm)].id,
                                            v.subject < 0 ? std::string("current law")
