@@ -468,15 +468,17 @@ class Linter {
 
   void shadowed() {
     std::set<std::pair<int, int>> took_effect, checked;
+    // what the checkers below share, as check's do: the program index (a
+    // symbol's definitions and literals are made when lowering meets it)
+    // and one context with its reused solvers; each query assumes the
+    // literals it contains (a literal it does not contain changes nothing)
+    const detail::ProgramIndex index(prog_);
+    detail::Workspace workspace(prog_);
     struct Law {
       std::unique_ptr<Checker> ck;
-      std::unordered_set<unsigned> on;  // the ids of its clause literals that are on (Checker::lits_on)
     };
     auto law = [&](int subject, ir::Day at, const Variant& variant) {
-      Law l{std::make_unique<Checker>(prog_, subject, at, -1, timeout_, variant), {}};
-      const z3::expr_vector on = l.ck->lits_on();
-      for (unsigned i = 0; i < on.size(); ++i) l.on.insert(on[i].id());
-      return l;
+      return Law{std::make_unique<Checker>(prog_, subject, at, -1, timeout_, variant, false, false, &index, &workspace)};
     };
     // whether definition K of rule set R decides some argument under L
     auto look_at = [&](const Law& l, std::size_t r, std::size_t k) {
@@ -508,19 +510,10 @@ class Linter {
       auto s = ck.solver();
       s.add(assume);
       s.add(f->second);
-      // the clause literals that are on and occur in the query: assuming
-      // the others too (as Checker::lits_on() would) changes nothing,
-      // but costs time in the number of all clauses
+      // the clause literals that are on and that the query contains
       z3::expr_vector on(ck.ctx_);
-      std::unordered_set<unsigned> seen;
-      std::vector<z3::expr> stack{assume, f->second};
-      while (!stack.empty()) {
-        const z3::expr e = stack.back();
-        stack.pop_back();
-        if (!e.is_app() || !seen.insert(e.id()).second) continue;
-        if (l.on.count(e.id())) on.push_back(e);
-        for (unsigned a = 0; a < e.num_args(); ++a) stack.push_back(e.arg(a));
-      }
+      for (const auto& lit : ck.enc_.used_literals())
+        if (!ck.free_ids_.count(lit.id())) on.push_back(lit);
       if (s.check(on) != z3::unsat) took_effect.insert({static_cast<int>(r), static_cast<int>(k)});
     };
     // the rules, at every date where they apply, against current law at that
