@@ -72,7 +72,7 @@ class Checker {
           bool hypothetical_invokes = false, bool relaxed = false, const ProgramIndex* index = nullptr, Workspace* workspace = nullptr)
       : prog_(prog), subject_(subject), at_(at), scenario_(scenario), timeout_(timeout_ms),
         own_(workspace ? nullptr : std::make_unique<Workspace>(prog)), ws_(workspace ? *workspace : *own_), ctx_(ws_.ctx), dog_(ws_.dog),
-        enc_(ctx_, prog, ws_.enums), variant_(variant), index_(index) {
+        enc_(ctx_, prog, ws_.enums), variant_(variant), shared_index_(index) {
     if (subject >= 0) {
       // the clauses of the choices not taken are switched off
       const auto& opts = prog.rulesets[static_cast<std::size_t>(subject)].options;
@@ -183,13 +183,14 @@ class Checker {
         v.notes.push_back(fmt::format("the measure takes effect on {}; it is checked as if it applied on {}",
                                       ir::format_date(*m.effective), ir::format_date(at_)));
     }
-    // with the index, a measure's candidates are the norms that use what it
-    // touches or whose derogations it invokes (relevant() decides), in order
+    // a measure's candidates are the norms that use what it touches or whose
+    // derogations it invokes (relevant() decides), in order
     const bool part = only != nullptr;
     std::vector<int> candidates;
-    if (index_ && subject_ >= 0 && !only) {
+    if (subject_ >= 0 && !only) {
+      const ProgramIndex& ix = index();
       std::set<int> c;
-      for (int s : touched_) c.insert(index_->norms_using[static_cast<std::size_t>(s)].begin(), index_->norms_using[static_cast<std::size_t>(s)].end());
+      for (int s : touched_) c.insert(ix.norms_using[static_cast<std::size_t>(s)].begin(), ix.norms_using[static_cast<std::size_t>(s)].end());
       for (const auto& inv : prog_.rulesets[static_cast<std::size_t>(subject_)].invokes)
         if (inv.derogation >= 0 && prog_.norms[static_cast<std::size_t>(inv.derogation)].relaxes >= 0)
           c.insert(prog_.norms[static_cast<std::size_t>(inv.derogation)].relaxes);
@@ -237,35 +238,23 @@ class Checker {
 
   // SEEDS and every symbol whose active rules' definitions use one of them, transitively.
   std::set<int> reach_from(std::set<int> reach) const {
-    if (index_) {
-      std::vector<int> todo(reach.begin(), reach.end());
-      while (!todo.empty()) {
-        const int s = todo.back();
-        todo.pop_back();
-        for (const auto& [r, t] : index_->users[static_cast<std::size_t>(s)])
-          if (rule_active_[static_cast<std::size_t>(r)] && reach.insert(t).second) todo.push_back(t);
-      }
-      return reach;
-    }
-    for (bool grew = true; grew;) {
-      grew = false;
-      for (int r : active_) {
-        for (const auto& d : prog_.rulesets[static_cast<std::size_t>(r)].defines) {
-          if (d.symbol < 0 || reach.count(d.symbol)) continue;
-          auto used = symbols_used(d.value.get());
-          auto used2 = symbols_used(d.when.get());
-          used.insert(used2.begin(), used2.end());
-          for (int u : used) {
-            if (reach.count(u)) {
-              reach.insert(d.symbol);
-              grew = true;
-              break;
-            }
-          }
-        }
-      }
+    const ProgramIndex& ix = index();
+    std::vector<int> todo(reach.begin(), reach.end());
+    while (!todo.empty()) {
+      const int s = todo.back();
+      todo.pop_back();
+      for (const auto& [r, t] : ix.users[static_cast<std::size_t>(s)])
+        if (rule_active_[static_cast<std::size_t>(r)] && reach.insert(t).second) todo.push_back(t);
     }
     return reach;
+  }
+
+  // The program's dependency structure: the run's, or (without one, e.g. the
+  // naive path or explain) this checker's own, built when first needed.
+  const ProgramIndex& index() const {
+    if (shared_index_) return *shared_index_;
+    if (!own_index_) own_index_ = std::make_unique<ProgramIndex>(prog_);
+    return *own_index_;
   }
 
   bool relevant(const ir::Norm& n) const {
@@ -275,24 +264,13 @@ class Checker {
     for (const auto& inv : enc_.invokes())
       if (inv.ruleset == subject_ && std::find(n.derogations.begin(), n.derogations.end(), inv.derogation) != n.derogations.end())
         return true;
-    if (index_) {
-      const auto ni = static_cast<std::size_t>(&n - prog_.norms.data());
-      for (int s : index_->norm_syms[ni])
+    const ProgramIndex& ix = index();
+    const auto ni = static_cast<std::size_t>(&n - prog_.norms.data());
+    for (int s : ix.norm_syms[ni])
+      if (touched_.count(s)) return true;
+    for (int d : n.derogations)
+      for (int s : ix.norm_syms[static_cast<std::size_t>(d)])
         if (touched_.count(s)) return true;
-      for (int d : n.derogations)
-        for (int s : index_->norm_syms[static_cast<std::size_t>(d)])
-          if (touched_.count(s)) return true;
-      return false;
-    }
-    for (const ir::Expr* e : {n.cond.get(), n.unless.get(), n.body.get()})
-      for (int s : symbols_used(e))
-        if (touched_.count(s)) return true;
-    for (int d : n.derogations) {
-      const auto& dn = prog_.norms[static_cast<std::size_t>(d)];
-      for (const ir::Expr* e : {dn.cond.get(), dn.unless.get(), dn.body.get()})
-        for (int s : symbols_used(e))
-          if (touched_.count(s)) return true;
-    }
     return false;
   }
 
@@ -429,7 +407,7 @@ class Checker {
   // Every clause literal switched on (the analyses other than check's own
   // queries, which pass only their query's literals: Query::lits).
   z3::expr_vector lits_on() {
-    if (index_) {
+    if (shared_index_) {
       enc_.complete();
       collect_literals();
     }
@@ -731,7 +709,8 @@ class Checker {
   std::optional<z3::expr> symbolic_;
   std::vector<z3::expr> off_lits_;                      // clauses switched off by the variant
   std::set<unsigned> free_ids_;                         // literals never assumed: switched off, or hypothetical
-  const ProgramIndex* index_ = nullptr;                 // shared by the run's subjects; null: scan the program
+  const ProgramIndex* shared_index_ = nullptr;          // the run's, shared by its subjects (the encoder is lazy); null: none
+  mutable std::unique_ptr<ProgramIndex> own_index_;     // without a shared one: this checker's own (index())
   std::vector<char> rule_active_;                       // per rule set: in active_
   std::map<int, std::vector<std::vector<int>>> blame_;  // blame_groups per rank
   std::vector<std::pair<int, z3::expr>> hypothetical_;  // derogation -> literal of a hypothetical invocation

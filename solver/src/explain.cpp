@@ -108,8 +108,7 @@ Optimum optimize_define(const ir::Program& prog, int subject, ir::Day at, int sc
       const auto& nn = prog.norms[n];
       if (nn.derogation || !nn.modality || !nn.period.contains(at) || !cx.relevant(nn)) continue;
       bool uses = false;
-      for (const ir::Expr* e : {nn.cond.get(), nn.unless.get(), nn.body.get()})
-        for (int u : detail::symbols_used(e)) uses = uses || reach.count(u) > 0;
+      for (int u : cx.index().norm_syms[n]) uses = uses || reach.count(u) > 0;
       if (uses) norms.push_back(static_cast<int>(n));
     }
     // a value is lawful when no norm is violated in a case the clause decides
